@@ -1,0 +1,42 @@
+// The single-table layout, shared by the CDK stack, `npm start` and the tests so the
+// three never disagree on key names or indexes.
+//
+//   pk / sk          primary key (e.g. CALL#<id> / CALL)
+//   gsi1pk / gsi1sk  calls by agent:  AGENT#<agentId> / <createdAt>#<callId>
+//   gsi2pk / gsi2sk  calls by status: STATUS#<status> / <updatedAt>#<callId>
+//   expiresAt        TTL (epoch seconds) for items that may expire
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+/** CreateTable input for local DynamoDB APIs (dynalite, DynamoDB Local). */
+export function createTableInput(tableName: string) {
+  const names = [
+    TABLE_KEYS.partitionKey,
+    TABLE_KEYS.sortKey,
+    ...TABLE_KEYS.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: names.map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: TABLE_KEYS.indexes.map((i) => ({
+      IndexName: i.indexName,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}

@@ -1,0 +1,120 @@
+// The records hubdial keeps. Times are ISO 8601 UTC strings so a record reads the same
+// in DynamoDB, in an admin response and in a log line.
+
+export type CallStatus = 'scheduled' | 'dialing' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'failed', 'skipped', 'cancelled'];
+
+export type AttemptOutcome = 'completed' | 'no-answer' | 'busy' | 'failed' | 'voicemail';
+
+/** Resolved call settings: query parameters over agent defaults over service defaults. */
+export interface CallSettings {
+  /** HH:MM 24 h, both present or both absent (absent = any time). */
+  window?: { min: string; max: string };
+  carryOver: boolean;
+  numOfRetries: number;
+  /** Hours between attempts; the last gap repeats when the list is shorter. */
+  gapHours: number[];
+}
+
+export interface Attempt {
+  number: number; // 1-based
+  scheduledAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  outcome?: AttemptOutcome;
+  reason?: string;
+  providerCallId?: string;
+  durationSeconds?: number;
+}
+
+export interface CallHistoryEntry {
+  at: string;
+  status: CallStatus;
+  reason: string;
+}
+
+export interface CallRecord {
+  id: string;
+  workspaceId: string;
+  agentId: string;
+  portalId: string;
+  contactId: string;
+  /** E.164, absent when the contact has no usable phone. */
+  to?: string;
+  variables: Record<string, string>;
+  status: CallStatus;
+  reason: string;
+  settings: CallSettings;
+  timezone: string;
+  attempts: Attempt[];
+  history: CallHistoryEntry[];
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic-concurrency counter: every stored change bumps it by one. */
+  version: number;
+  /**
+   * True once the pending attempt has been handed to the scheduler/queue. A call stored
+   * but not yet handed off (crash between the two writes) is picked up again by a
+   * redelivery or the sweeper.
+   */
+  dispatched?: boolean;
+}
+
+export interface VariableMapping {
+  name: string;
+  source: 'hubspot';
+  field: string;
+}
+
+export interface VoiceConfig {
+  provider: string;
+  [setting: string]: unknown;
+}
+
+export interface CallDefaults {
+  min_trigger_time?: string;
+  max_trigger_time?: string;
+  carry_over?: boolean;
+  num_of_retries?: number;
+  gap_between_retries?: number[];
+}
+
+export interface Agent {
+  id: string;
+  workspaceId: string;
+  name: string;
+  timezone: string;
+  defaultCountry?: string;
+  variables: VariableMapping[];
+  callDefaults?: CallDefaults;
+  voice: VoiceConfig;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  workspaceId: string;
+  name: string;
+  /** SHA-256 hex of the key; the key itself is never stored. */
+  keyHash: string;
+  createdAt: string;
+}
+
+export interface HubSpotConnection {
+  workspaceId: string;
+  portalId: string;
+  accessToken: string;
+  clientSecret?: string;
+  timeZone?: string;
+  status: 'connected';
+  connectedAt: string;
+}
+
+/** One dial job: the unit the scheduler and the dial queue carry. */
+export interface DialJob {
+  callId: string;
+  attempt: number;
+}
+
+export const DEFAULT_WORKSPACE = 'default';
