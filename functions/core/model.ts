@@ -25,6 +25,8 @@ export interface Attempt {
   reason?: string;
   providerCallId?: string;
   durationSeconds?: number;
+  /** Times the voice provider could not be reached for this attempt (5xx, timeout). */
+  dialErrors?: number;
 }
 
 export interface CallHistoryEntry {
@@ -42,6 +44,8 @@ export interface CallRecord {
   /** E.164, absent when the contact has no usable phone. */
   to?: string;
   variables: Record<string, string>;
+  /** Mapped variables whose HubSpot field was empty on the contact (shown to operators). */
+  missingVariables?: string[];
   status: CallStatus;
   reason: string;
   settings: CallSettings;
@@ -52,12 +56,6 @@ export interface CallRecord {
   updatedAt: string;
   /** Optimistic-concurrency counter: every stored change bumps it by one. */
   version: number;
-  /**
-   * True once the pending attempt has been handed to the scheduler/queue. A call stored
-   * but not yet handed off (crash between the two writes) is picked up again by a
-   * redelivery or the sweeper.
-   */
-  dispatched?: boolean;
 }
 
 export interface VariableMapping {

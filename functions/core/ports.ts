@@ -30,6 +30,8 @@ export interface Store {
   /** Conditional put: 'exists' when a call with this id is already stored. */
   createCall(call: CallRecord): Promise<'created' | 'exists'>;
   getCall(id: string): Promise<CallRecord | undefined>;
+  /** Which of these call ids are already stored (one BatchGetItem per 100 ids, keys only). */
+  findExistingCallIds(ids: string[]): Promise<Set<string>>;
   /** Stores `call` only if the stored version is still `call.version - 1`. */
   updateCall(call: CallRecord): Promise<boolean>;
   listCalls(query: CallQuery): Promise<Page<CallRecord>>;

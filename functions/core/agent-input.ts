@@ -1,0 +1,57 @@
+// Validates the admin body for an agent. The voice check is passed in because the
+// registered providers live with the adapters, outside core.
+import * as v from 'valibot';
+import { isSupportedCountry } from 'libphonenumber-js';
+import { parseCallDefaults } from './call-settings';
+import { isValidTimeZone } from './call-window';
+import type { CallDefaults, VariableMapping, VoiceConfig } from './model';
+import { parseVariableMappings } from './variables';
+
+export interface AgentInput {
+  name: string;
+  timezone: string;
+  defaultCountry?: string;
+  variables: VariableMapping[];
+  callDefaults?: CallDefaults;
+  voice: VoiceConfig;
+}
+
+export type FieldError = { parameter: string; message: string };
+export type VoiceValidator = (input: unknown) => { ok: true; value: VoiceConfig } | { ok: false; error: FieldError };
+
+const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
+
+export function parseAgentInput(body: Record<string, unknown>, validateVoice: VoiceValidator): { ok: true; value: AgentInput } | { ok: false; error: FieldError } {
+  const name = v.safeParse(Name, body.name);
+  if (!name.success) return fail('name', 'name is required: a string of 1 to 100 characters');
+  if (typeof body.timezone !== 'string' || !isValidTimeZone(body.timezone)) {
+    return fail('timezone', `timezone must be an IANA time zone such as "Europe/Berlin" or "America/New_York", got ${JSON.stringify(body.timezone ?? null)}`);
+  }
+  let defaultCountry: string | undefined;
+  if (body.defaultCountry !== undefined && body.defaultCountry !== null) {
+    const code = typeof body.defaultCountry === 'string' ? body.defaultCountry.toUpperCase() : '';
+    if (!isSupportedCountry(code)) {
+      return fail('defaultCountry', `defaultCountry must be an ISO 3166 two-letter country code such as "US" or "DE", got ${JSON.stringify(body.defaultCountry)}`);
+    }
+    defaultCountry = code;
+  }
+  const variables = parseVariableMappings(body.variables ?? []);
+  if (!variables.ok) return variables;
+  let callDefaults: CallDefaults | undefined;
+  if (body.callDefaults !== undefined && body.callDefaults !== null) {
+    const parsed = parseCallDefaults(body.callDefaults);
+    if (!parsed.ok) return parsed;
+    callDefaults = parsed.value;
+  }
+  if (body.voice === undefined) return fail('voice', 'voice is required, e.g. {"provider": "simulator"} or {"provider": "http", "url": "...", "secret": "..."}');
+  const voice = validateVoice(body.voice);
+  if (!voice.ok) return voice;
+  return {
+    ok: true,
+    value: { name: name.output, timezone: body.timezone, defaultCountry, variables: variables.value, callDefaults, voice: voice.value },
+  };
+}
+
+function fail(parameter: string, message: string): { ok: false; error: FieldError } {
+  return { ok: false, error: { parameter, message } };
+}

@@ -1,0 +1,114 @@
+// Turns one HubSpot delivery into stored calls: the webhook's use case, written
+// against ports so it runs the same on AWS, on `npm start` and in tests.
+import { deriveCallId } from './call-id';
+import { newCall } from './call-state';
+import type { ParsedDelivery } from './hubspot-events';
+import type { Agent, CallSettings, CallStatus } from './model';
+import { normalizePhone } from './phone';
+import type { AttemptDispatcher, HubSpotApi, Store } from './ports';
+import { contactPhone, hubspotPropertiesToRead, mapVariables } from './variables';
+
+export interface IntakeDeps {
+  store: Store;
+  hubspot: HubSpotApi;
+  dispatcher: AttemptDispatcher;
+}
+
+export interface IntakeRequest {
+  agent: Agent;
+  /** The portal the workspace's HubSpot connection belongs to. */
+  portalId: string;
+  settings: CallSettings;
+  delivery: ParsedDelivery;
+  now: Date;
+}
+
+export interface DeliverySummary {
+  accepted: number;
+  duplicates: number;
+  rejected: { objectId: string; reason: string }[];
+  calls: { objectId: string; callId: string; status: CallStatus; reason: string }[];
+}
+
+/** How many contacts are written at once: enough to finish 100 well inside HubSpot's 5 s. */
+const WRITE_CONCURRENCY = 25;
+
+/**
+ * Order matters for "nothing lost, nothing twice": contacts are read before anything is
+ * written; each attempt is handed to the dispatcher before its call is stored, so a
+ * stored `scheduled` call always has a job on its way, and a crash in between leaves at
+ * worst a job for a call that does not exist (the dial handler drops it) while
+ * HubSpot's redelivery stores the call. Any failure throws, so the webhook answers
+ * non-2xx and HubSpot redelivers; calls already stored then count as duplicates.
+ */
+export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Promise<DeliverySummary> {
+  const summary: DeliverySummary = { accepted: 0, duplicates: 0, rejected: [...req.delivery.rejected], calls: [] };
+  const callIdByContact = new Map<string, string>();
+  for (const event of req.delivery.events) {
+    if (event.portalId && event.portalId !== req.portalId) {
+      summary.rejected.push({
+        objectId: event.objectId,
+        reason: `event is from HubSpot portal ${event.portalId}, but this workspace is connected to portal ${req.portalId}`,
+      });
+    } else if (callIdByContact.has(event.objectId)) {
+      summary.duplicates += 1;
+    } else {
+      callIdByContact.set(event.objectId, deriveCallId(req.agent.id, req.portalId, event.objectId));
+    }
+  }
+  if (callIdByContact.size === 0) return summary;
+
+  const existing = await deps.store.findExistingCallIds([...callIdByContact.values()]);
+  const fresh = [...callIdByContact].filter(([, callId]) => !existing.has(callId));
+  summary.duplicates += callIdByContact.size - fresh.length;
+  if (fresh.length === 0) return summary;
+
+  const contacts = await deps.hubspot.batchReadContacts(
+    fresh.map(([contactId]) => contactId),
+    hubspotPropertiesToRead(req.agent.variables),
+  );
+
+  await forEachLimited(fresh, WRITE_CONCURRENCY, async ([contactId, callId]) => {
+    const properties = contacts.get(contactId);
+    if (!properties) {
+      summary.rejected.push({ objectId: contactId, reason: `contact ${contactId} was not found in HubSpot (deleted or merged before it could be read)` });
+      return;
+    }
+    const { variables, missing } = mapVariables(req.agent.variables, properties);
+    const call = newCall({
+      id: callId,
+      workspaceId: req.agent.workspaceId,
+      agentId: req.agent.id,
+      portalId: req.portalId,
+      contactId,
+      timezone: req.agent.timezone,
+      settings: req.settings,
+      variables,
+      phone: normalizePhone(contactPhone(properties), req.agent.defaultCountry),
+      now: req.now,
+    });
+    if (missing.length > 0) call.missingVariables = missing;
+    const first = call.attempts[0];
+    if (call.status === 'scheduled' && first) {
+      await deps.dispatcher.dispatch({ callId, attempt: first.number }, new Date(first.scheduledAt), req.now);
+    }
+    if ((await deps.store.createCall(call)) === 'exists') {
+      summary.duplicates += 1;
+      return;
+    }
+    summary.accepted += 1;
+    summary.calls.push({ objectId: contactId, callId, status: call.status, reason: call.reason });
+  });
+  return summary;
+}
+
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}

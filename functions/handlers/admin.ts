@@ -1,0 +1,234 @@
+// Admin API. On AWS it sits behind IAM authorisation; locally on a loopback-only port.
+// Neither access tokens, client secrets nor voice secrets are ever returned.
+import { parseAgentInput, type AgentInput } from '../core/agent-input';
+import { generateApiKey, hashApiKey } from '../core/api-key';
+import { newId } from '../core/call-id';
+import { cancelCall, pendingAttempt } from '../core/call-state';
+import { updateCall } from '../core/call-updates';
+import { HubSpotError } from '../core/errors';
+import { connectHubSpot } from '../core/hubspot-connection';
+import { DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus } from '../core/model';
+import { redactVoiceConfig, validateVoiceConfig } from '../adapters/voice/registry';
+import { awsDeps, type AppDeps } from '../commons/deps';
+import { errorReply, json, jsonObjectBody, type HttpEvent, type HttpResult } from '../commons/http';
+import { logger } from '../commons/logger';
+
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>;
+type Route = (deps: Deps, event: HttpEvent, id: string) => Promise<HttpResult>;
+
+const STATUSES: CallStatus[] = ['scheduled', 'dialing', 'completed', 'failed', 'skipped', 'cancelled'];
+
+const routes: [method: string, path: RegExp, route: Route][] = [
+  ['POST', /^\/admin\/api-keys$/, createApiKey],
+  ['POST', /^\/admin\/agents$/, createAgent],
+  ['GET', /^\/admin\/agents$/, listAgents],
+  ['GET', /^\/admin\/agents\/([^/]+)$/, getAgent],
+  ['PUT', /^\/admin\/agents\/([^/]+)$/, replaceAgent],
+  ['DELETE', /^\/admin\/agents\/([^/]+)$/, deleteAgent],
+  ['PUT', /^\/admin\/integrations\/hubspot$/, connect],
+  ['GET', /^\/admin\/integrations\/hubspot$/, getConnection],
+  ['GET', /^\/admin\/calls$/, listCalls],
+  ['GET', /^\/admin\/calls\/([^/]+)$/, getCall],
+  ['POST', /^\/admin\/calls\/([^/]+)\/cancel$/, cancel],
+];
+
+export function createAdminHandler(deps: Deps) {
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath.replace(/\/+$/, '');
+    const matching = routes.filter(([, pattern]) => pattern.test(path));
+    const found = matching.find(([m]) => m === method);
+    if (!found) {
+      return matching.length > 0
+        ? errorReply(405, 'method_not_allowed', `${method} is not allowed on ${path}; use ${matching.map(([m]) => m).join(', ')}`)
+        : errorReply(404, 'not_found', `no admin route ${method} ${path}`);
+    }
+    const [, pattern, route] = found;
+    const id = decodeURIComponent(pattern.exec(path)?.[1] ?? '');
+    try {
+      return await route(deps, event, id);
+    } catch (err) {
+      logger.error('admin request failed', { route: `${method} ${pattern.source}`, error: err instanceof Error ? err.message : String(err) });
+      return errorReply(500, 'internal_error', 'the request failed; see the service logs');
+    }
+  };
+}
+
+async function createApiKey(deps: Deps, event: HttpEvent): Promise<HttpResult> {
+  const body = jsonObjectBody(event);
+  if (typeof body === 'string') return errorReply(400, 'invalid_body', body);
+  if (typeof body.name !== 'string' || !body.name.trim() || body.name.length > 100) {
+    return errorReply(400, 'invalid_parameter', 'name is required: a string of 1 to 100 characters', 'name');
+  }
+  const key = generateApiKey();
+  const record = { id: newId('key_'), workspaceId: DEFAULT_WORKSPACE, name: body.name.trim(), keyHash: hashApiKey(key), createdAt: deps.now().toISOString() };
+  await deps.store.putApiKey(record);
+  logger.info('api key created', { apiKeyId: record.id });
+  return json(201, { id: record.id, name: record.name, key, createdAt: record.createdAt });
+}
+
+async function createAgent(deps: Deps, event: HttpEvent): Promise<HttpResult> {
+  const input = agentInput(event);
+  if (!input.ok) return input.reply;
+  const now = deps.now().toISOString();
+  const agent: Agent = { id: newId('agt_'), workspaceId: DEFAULT_WORKSPACE, ...input.value, createdAt: now, updatedAt: now };
+  await deps.store.putAgent(agent);
+  logger.info('agent created', { agentId: agent.id });
+  return json(201, agentView(agent));
+}
+
+async function replaceAgent(deps: Deps, event: HttpEvent, id: string): Promise<HttpResult> {
+  const existing = await deps.store.getAgent(id);
+  if (!existing || existing.workspaceId !== DEFAULT_WORKSPACE) return agentNotFound(id);
+  const input = agentInput(event, existing);
+  if (!input.ok) return input.reply;
+  const agent: Agent = { ...existing, ...input.value, updatedAt: deps.now().toISOString() };
+  if (!(await deps.store.putAgent(agent, { mustExist: true }))) return agentNotFound(id);
+  return json(200, agentView(agent));
+}
+
+/** A PUT that leaves a voice secret out keeps the stored one (it is never shown back). */
+function agentInput(event: HttpEvent, existing?: Agent): { ok: true; value: AgentInput } | { ok: false; reply: HttpResult } {
+  const body = jsonObjectBody(event);
+  if (typeof body === 'string') return { ok: false, reply: errorReply(400, 'invalid_body', body) };
+  if (existing && isObject(body.voice) && body.voice.secret === undefined && body.voice.provider === existing.voice.provider) {
+    body.voice = { ...body.voice, secret: existing.voice.secret };
+  }
+  const parsed = parseAgentInput(body, validateVoiceConfig);
+  if (!parsed.ok) return { ok: false, reply: errorReply(400, 'invalid_parameter', parsed.error.message, parsed.error.parameter) };
+  return parsed;
+}
+
+async function listAgents(deps: Deps): Promise<HttpResult> {
+  const agents = await deps.store.listAgents(DEFAULT_WORKSPACE);
+  return json(200, { items: agents.map(agentView) });
+}
+
+async function getAgent(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
+  const agent = await deps.store.getAgent(id);
+  return agent && agent.workspaceId === DEFAULT_WORKSPACE ? json(200, agentView(agent)) : agentNotFound(id);
+}
+
+async function deleteAgent(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
+  const agent = await deps.store.getAgent(id);
+  if (!agent || agent.workspaceId !== DEFAULT_WORKSPACE || !(await deps.store.deleteAgent(id))) return agentNotFound(id);
+  logger.info('agent deleted', { agentId: id });
+  return { statusCode: 204, body: '' };
+}
+
+async function connect(deps: Deps, event: HttpEvent): Promise<HttpResult> {
+  const body = jsonObjectBody(event);
+  if (typeof body === 'string') return errorReply(400, 'invalid_body', body);
+  if (typeof body.accessToken !== 'string' || body.accessToken.trim().length < 10) {
+    return errorReply(400, 'invalid_parameter', 'accessToken is required: the private app access token from HubSpot (Auth tab)', 'accessToken');
+  }
+  if (body.clientSecret !== undefined && (typeof body.clientSecret !== 'string' || !body.clientSecret.trim())) {
+    return errorReply(400, 'invalid_parameter', 'clientSecret, when given, must be the app client secret string', 'clientSecret');
+  }
+  try {
+    const connection = await connectHubSpot(deps, {
+      workspaceId: DEFAULT_WORKSPACE,
+      accessToken: body.accessToken.trim(),
+      clientSecret: typeof body.clientSecret === 'string' ? body.clientSecret.trim() : undefined,
+      now: deps.now(),
+    });
+    logger.info('hubspot connected', { portalId: connection.portalId });
+    return json(200, connectionView(connection));
+  } catch (err) {
+    if (!(err instanceof HubSpotError)) throw err;
+    logger.warn('hubspot connection refused', { hubspotError: err.kind, status: err.details.status, correlationId: err.details.correlationId });
+    const status = err.retryable ? 503 : 400;
+    return json(status, {
+      error: `hubspot_${err.kind.replace('-', '_')}`,
+      message: err.message,
+      parameter: 'accessToken',
+      ...(err.details.requiredScopes ? { requiredScopes: err.details.requiredScopes } : {}),
+    });
+  }
+}
+
+async function getConnection(deps: Deps): Promise<HttpResult> {
+  const connection = await deps.store.getHubSpotConnection(DEFAULT_WORKSPACE);
+  return connection ? json(200, connectionView(connection)) : errorReply(404, 'hubspot_not_connected', 'HubSpot is not connected: PUT /admin/integrations/hubspot {accessToken}');
+}
+
+async function listCalls(deps: Deps, event: HttpEvent): Promise<HttpResult> {
+  const q = event.queryStringParameters ?? {};
+  const status = q.status as CallStatus | undefined;
+  if (status !== undefined && !STATUSES.includes(status)) {
+    return errorReply(400, 'invalid_parameter', `status must be one of ${STATUSES.join(', ')}`, 'status');
+  }
+  const limit = q.limit === undefined ? 25 : Number(q.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return errorReply(400, 'invalid_parameter', 'limit must be a whole number from 1 to 100', 'limit');
+  try {
+    const page = await deps.store.listCalls({ agentId: q.agent_id || undefined, status, limit, cursor: q.cursor || undefined });
+    return json(200, { items: page.items.map(callView), nextCursor: page.nextCursor ?? null });
+  } catch (err) {
+    if (err instanceof Error && /cursor/i.test(err.message)) return errorReply(400, 'invalid_parameter', 'cursor is not valid: pass nextCursor from the previous page unchanged', 'cursor');
+    throw err;
+  }
+}
+
+async function getCall(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
+  const call = await deps.store.getCall(id);
+  return call && call.workspaceId === DEFAULT_WORKSPACE ? json(200, callView(call)) : callNotFound(id);
+}
+
+async function cancel(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
+  const now = deps.now();
+  let pending: number | undefined;
+  const result = await updateCall(deps.store, id, (call) => {
+    if (call.workspaceId !== DEFAULT_WORKSPACE) return { unchanged: 'not found' };
+    pending = pendingAttempt(call)?.number;
+    return cancelCall(call, now);
+  });
+  if (result.status === 'not-found' || result.call.workspaceId !== DEFAULT_WORKSPACE) return callNotFound(id);
+  if (result.status === 'unchanged') return errorReply(409, 'not_cancellable', `call ${id} cannot be cancelled: ${result.reason}`);
+  if (pending !== undefined) await deps.dispatcher.cancel({ callId: id, attempt: pending });
+  logger.info('call cancelled', { callId: id, agentId: result.call.agentId, portalId: result.call.portalId, contactId: result.call.contactId });
+  return json(200, callView(result.call));
+}
+
+function agentView(agent: Agent) {
+  return { ...agent, voice: redactVoiceConfig(agent.voice) };
+}
+
+function connectionView(c: { portalId: string; status: string; connectedAt: string; timeZone?: string; clientSecret?: string }) {
+  return { portalId: c.portalId, status: c.status, connectedAt: c.connectedAt, timeZone: c.timeZone ?? null, signatureVerification: Boolean(c.clientSecret) };
+}
+
+/** The DESIGN contract fields first, then the explanation (history) an operator reads. */
+export function callView(call: CallRecord) {
+  return {
+    id: call.id,
+    agentId: call.agentId,
+    portalId: call.portalId,
+    contactId: call.contactId,
+    to: call.to ?? null,
+    variables: call.variables,
+    missingVariables: call.missingVariables ?? [],
+    status: call.status,
+    reason: call.reason,
+    attempts: call.attempts,
+    history: call.history,
+    settings: call.settings,
+    timezone: call.timezone,
+    createdAt: call.createdAt,
+    updatedAt: call.updatedAt,
+  };
+}
+
+function agentNotFound(id: string): HttpResult {
+  return errorReply(404, 'agent_not_found', `agent ${id} was not found`);
+}
+
+function callNotFound(id: string): HttpResult {
+  return errorReply(404, 'call_not_found', `call ${id} was not found`);
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+let handlerInstance: ReturnType<typeof createAdminHandler> | undefined;
+export const handler = (event: HttpEvent) => (handlerInstance ??= createAdminHandler(awsDeps()))(event);

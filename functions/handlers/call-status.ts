@@ -1,0 +1,60 @@
+// POST /call/status/{provider} — a voice provider reports how an attempt went.
+import { callbackTokenValid } from '../core/callback-url';
+import { pendingAttempt, recordOutcome } from '../core/call-state';
+import { updateCall } from '../core/call-updates';
+import { awsDeps, type AppDeps } from '../commons/deps';
+import { bodyBytes, errorReply, json, lowerCaseHeaders, queryOf, rawBodyOf, type HttpEvent, type HttpResult } from '../commons/http';
+import { logger } from '../commons/logger';
+
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'now'>;
+
+const MAX_CALLBACK_BYTES = 64 * 1024;
+
+export function createCallStatusHandler(deps: Deps) {
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    const providerName = event.pathParameters?.provider ?? event.rawPath.split('/').pop() ?? '';
+    const provider = deps.voiceProvider(providerName);
+    if (!provider) return errorReply(404, 'unknown_provider', `voice provider "${providerName}" is not registered`);
+    if (bodyBytes(event) > MAX_CALLBACK_BYTES) return errorReply(400, 'body_too_large', `callback body over ${MAX_CALLBACK_BYTES} bytes`);
+
+    const query = queryOf(event);
+    const attempt = Number(query.attempt);
+    if (!query.call_id || !Number.isInteger(attempt) || attempt < 1) {
+      return errorReply(400, 'invalid_parameter', 'call_id and attempt are required in the status callback URL: use the statusCallbackUrl exactly as hubdial sent it', 'call_id');
+    }
+    const job = { callId: query.call_id, attempt };
+    const call = await deps.store.getCall(job.callId);
+    const agent = call ? await deps.store.getAgent(call.agentId) : undefined;
+    if (!call || !agent) return errorReply(404, 'call_not_found', `call ${job.callId} was not found`);
+
+    const secret = typeof agent.voice.secret === 'string' ? agent.voice.secret : '';
+    const rawBody = rawBodyOf(event);
+    const report = callbackTokenValid(job, query.token, secret) ? provider.parseCallback(rawBody, lowerCaseHeaders(event), agent.voice) : undefined;
+    if (!report) return errorReply(401, 'invalid_signature', 'status callback signature or token is not valid');
+    if (report.callId !== job.callId || report.attempt !== job.attempt) {
+      return errorReply(400, 'invalid_body', 'callId and attempt in the body do not match the status callback URL');
+    }
+
+    const now = deps.now();
+    const ids = { callId: call.id, attempt: job.attempt, agentId: call.agentId, portalId: call.portalId, contactId: call.contactId };
+    const result = await updateCall(deps.store, job.callId, (c) => {
+      const t = recordOutcome(c, report, now);
+      return 'call' in t ? { call: t.call, extra: t.retryAt } : t;
+    });
+    if (result.status === 'not-found') return errorReply(404, 'call_not_found', `call ${job.callId} was not found`);
+    if (result.status === 'unchanged') {
+      // A repeated callback may be the provider retrying because our answer to the first
+      // one was lost after the retry was planned: hand that retry off again (idempotent).
+      const next = pendingAttempt(result.call);
+      if (next && next.number === job.attempt + 1) await deps.dispatcher.dispatch({ callId: job.callId, attempt: next.number }, new Date(next.scheduledAt), now);
+      logger.info('status callback changed nothing', { ...ids, outcome: report.outcome, reason: result.reason });
+      return json(200, { callId: job.callId, status: result.call.status, changed: false, reason: result.reason });
+    }
+    if (result.extra) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, result.extra, now);
+    logger.info('call outcome recorded', { ...ids, outcome: report.outcome, status: result.call.status, reason: result.call.reason });
+    return json(200, { callId: job.callId, status: result.call.status, changed: true, reason: result.call.reason });
+  };
+}
+
+let handlerInstance: ReturnType<typeof createCallStatusHandler> | undefined;
+export const handler = (event: HttpEvent) => (handlerInstance ??= createCallStatusHandler(awsDeps()))(event);

@@ -1,0 +1,111 @@
+// SQS dial queue -> the voice provider. The conditional SCHEDULED -> DIALING write is
+// what makes a duplicate message, a duplicate schedule or a sweeper re-dispatch harmless.
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { buildStatusCallbackUrl } from '../core/callback-url';
+import { recordDialError, recordPlaced, startAttempt } from '../core/call-state';
+import { updateCall } from '../core/call-updates';
+import { VoiceProviderError } from '../core/errors';
+import type { CallRecord, DialJob } from '../core/model';
+import { parseDialJob } from '../adapters/sqs-dial-queue';
+import { awsDeps, type AppDeps } from '../commons/deps';
+import { logger } from '../commons/logger';
+
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'publicBaseUrl' | 'now'>;
+
+export function createDialHandler(deps: Deps) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const results = await Promise.all(event.Records.map(async (record) => ((await dialRecord(deps, record)) ? undefined : record.messageId)));
+    return { batchItemFailures: results.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
+
+/** true: done with this message (delete it); false: let SQS deliver it again. */
+async function dialRecord(deps: Deps, record: SQSRecord): Promise<boolean> {
+  const job = parseDialJob(record.body);
+  if (!job) {
+    logger.error('dropping malformed dial job', { messageId: record.messageId });
+    return true;
+  }
+  try {
+    await dial(deps, job);
+    return true;
+  } catch (err) {
+    logger.error('dial failed; the queue will redeliver', { callId: job.callId, attempt: job.attempt, error: err instanceof Error ? err.message : String(err) });
+    return false;
+  }
+}
+
+async function dial(deps: Deps, job: DialJob): Promise<void> {
+  const now = deps.now();
+  const started = await updateCall(deps.store, job.callId, (call) => {
+    const t = startAttempt(call, job.attempt, now);
+    return 'reschedule' in t ? { call: t.reschedule, extra: t.at } : t;
+  });
+  if (started.status === 'not-found') {
+    logger.warn('dial job for a call that is not stored', { callId: job.callId, attempt: job.attempt });
+    return;
+  }
+  const ids = logIds(started.call, job);
+  if (started.status === 'unchanged') {
+    logger.info('dial job ignored', { ...ids, reason: started.reason });
+    return;
+  }
+  if (started.extra) {
+    await deps.dispatcher.dispatch(job, started.extra, now);
+    logger.info('attempt moved into the call window', { ...ids, reason: started.call.reason });
+    return;
+  }
+  await placeCall(deps, started.call, job, now);
+}
+
+async function placeCall(deps: Deps, call: CallRecord, job: DialJob, now: Date): Promise<void> {
+  const ids = logIds(call, job);
+  const agent = await deps.store.getAgent(call.agentId);
+  const provider = agent ? deps.voiceProvider(agent.voice.provider) : undefined;
+  if (!agent || !provider) {
+    const why = agent ? `voice provider "${agent.voice.provider}" is not available` : `agent ${call.agentId} was deleted`;
+    await settleDialError(deps, job, why, false, now);
+    return;
+  }
+  const secret = typeof agent.voice.secret === 'string' ? agent.voice.secret : '';
+  try {
+    const placed = await provider.placeCall(
+      {
+        callId: call.id,
+        attempt: job.attempt,
+        agentId: agent.id,
+        to: call.to as string,
+        variables: call.variables,
+        statusCallbackUrl: buildStatusCallbackUrl(deps.publicBaseUrl, provider.name, job, secret),
+      },
+      agent.voice,
+    );
+    await updateCall(deps.store, call.id, (c) => recordPlaced(c, job.attempt, placed.providerCallId, deps.now()));
+    logger.info('call placed', { ...ids, provider: provider.name, providerCallId: placed.providerCallId });
+  } catch (err) {
+    if (!(err instanceof VoiceProviderError)) throw err;
+    logger.warn('voice provider error', { ...ids, provider: provider.name, retryable: err.retryable, status: err.status, error: err.message });
+    const redeliver = await settleDialError(deps, job, err.message, err.retryable, deps.now());
+    if (redeliver) throw err;
+  }
+}
+
+/** Records the failure; true when the queue should redeliver the job. */
+async function settleDialError(deps: Deps, job: DialJob, message: string, retryable: boolean, now: Date): Promise<boolean> {
+  const result = await updateCall(deps.store, job.callId, (c) => {
+    const t = recordDialError(c, job.attempt, message, retryable, now);
+    return 'call' in t ? { call: t.call, extra: t } : t;
+  });
+  if (result.status !== 'updated') return false;
+  const ids = logIds(result.call, job);
+  logger.info('call updated after dial error', { ...ids, status: result.call.status, reason: result.call.reason });
+  if (result.extra?.retryAt) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, result.extra.retryAt, now);
+  return Boolean(result.extra?.redeliver);
+}
+
+function logIds(call: CallRecord, job: DialJob) {
+  return { callId: call.id, attempt: job.attempt, agentId: call.agentId, portalId: call.portalId, contactId: call.contactId };
+}
+
+let handlerInstance: ReturnType<typeof createDialHandler> | undefined;
+export const handler = (event: SQSEvent) => (handlerInstance ??= createDialHandler(awsDeps()))(event);

@@ -1,0 +1,90 @@
+// POST /call/crm-webhook — HubSpot's delivery in, one stored call per new contact out.
+import { resolveCallSettings } from '../core/call-settings';
+import { HubSpotError } from '../core/errors';
+import { verifyHubSpotSignature } from '../core/hubspot-signature';
+import { parseHubSpotDelivery } from '../core/hubspot-events';
+import { ingestDelivery } from '../core/intake';
+import { parseWebhookQuery } from '../core/webhook-query';
+import { authenticateApiKey } from '../commons/auth';
+import { awsDeps, type AppDeps } from '../commons/deps';
+import { bodyBytes, errorReply, headerOf, json, lowerCaseHeaders, queryOf, rawBodyOf, type HttpEvent, type HttpResult } from '../commons/http';
+import { logger } from '../commons/logger';
+
+/** HubSpot sends at most 100 events (~50 KB); anything near this is not HubSpot. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>) {
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    const now = deps.now();
+    const size = bodyBytes(event);
+    if (size > MAX_BODY_BYTES) {
+      return errorReply(400, 'body_too_large', `request body is ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes (HubSpot sends at most 100 events)`);
+    }
+    const query = parseWebhookQuery(queryOf(event));
+    if (!query.ok) return errorReply(400, 'invalid_parameter', query.error.message, query.error.parameter);
+
+    const auth = await authenticateApiKey(deps.store, query.value.apiKey ?? headerOf(event, 'x-api-key'));
+    if (!auth.ok) return errorReply(401, 'unauthorized', auth.message);
+
+    const agent = await deps.store.getAgent(query.value.agentId);
+    if (!agent || agent.workspaceId !== auth.key.workspaceId) {
+      return errorReply(404, 'agent_not_found', `agent ${query.value.agentId} was not found for this API key: check agent_id in the webhook URL`, 'agent_id');
+    }
+    const settings = resolveCallSettings(query.value.overrides, agent.callDefaults);
+    if (!settings.ok) return errorReply(400, 'invalid_parameter', settings.error.message, settings.error.parameter);
+
+    const connection = await deps.store.getHubSpotConnection(agent.workspaceId);
+    if (!connection) {
+      return errorReply(409, 'hubspot_not_connected', 'HubSpot is not connected: save the private app access token first (PUT /admin/integrations/hubspot or `hubdial hubspot connect`); HubSpot will redeliver this event');
+    }
+    const rawBody = rawBodyOf(event);
+    if (connection.clientSecret) {
+      const check = verifyHubSpotSignature(
+        { method: event.requestContext.http.method, url: requestUrl(event), rawBody, headers: lowerCaseHeaders(event) },
+        connection.clientSecret,
+        now,
+      );
+      if (!check.ok) return errorReply(401, 'invalid_signature', `HubSpot request signature rejected: ${check.reason}`);
+    }
+    const delivery = parseHubSpotDelivery(rawBody);
+    if (!delivery.ok) return errorReply(400, 'invalid_body', delivery.message);
+
+    const log = { agentId: agent.id, portalId: connection.portalId, events: delivery.value.events.length };
+    try {
+      const summary = await ingestDelivery(
+        { store: deps.store, hubspot: deps.hubspotFor(connection.accessToken), dispatcher: deps.dispatcher },
+        { agent, portalId: connection.portalId, settings: settings.value, delivery: delivery.value, now },
+      );
+      for (const call of summary.calls) {
+        logger.info('call stored', { callId: call.callId, agentId: agent.id, portalId: connection.portalId, contactId: call.objectId, status: call.status, reason: call.reason });
+      }
+      logger.info('delivery accepted', { ...log, accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected.length });
+      return json(200, summary);
+    } catch (err) {
+      return hubspotFailure(err, log);
+    }
+  };
+}
+
+/** Any failure here is answered non-2xx so HubSpot redelivers the whole batch. */
+function hubspotFailure(err: unknown, log: Record<string, unknown>): HttpResult {
+  if (err instanceof HubSpotError) {
+    logger.warn('HubSpot contact read failed', { ...log, hubspotError: err.kind, status: err.details.status, policyName: err.details.policyName, correlationId: err.details.correlationId });
+    if (err.retryable) {
+      const retryAfter = String(err.details.retryAfterSeconds ?? 10);
+      return json(503, { error: `hubspot_${err.kind.replace('-', '_')}`, message: `HubSpot is unavailable or rate limited (${err.message}); redeliver later` }, { 'retry-after': retryAfter });
+    }
+    return errorReply(502, `hubspot_${err.kind.replace('-', '_')}`, err.message);
+  }
+  logger.error('delivery failed', { ...log, error: err instanceof Error ? err.message : String(err) });
+  return errorReply(500, 'internal_error', 'the delivery could not be stored; HubSpot will redeliver it');
+}
+
+/** The URL HubSpot signed: the public host it called, the path and the raw query. */
+function requestUrl(event: HttpEvent): string {
+  const base = process.env.PUBLIC_BASE_URL || `https://${headerOf(event, 'host') ?? event.requestContext.domainName}`;
+  return `${base.replace(/\/$/, '')}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
+}
+
+let handlerInstance: ReturnType<typeof createWebhookHandler> | undefined;
+export const handler = (event: HttpEvent) => (handlerInstance ??= createWebhookHandler(awsDeps()))(event);
