@@ -61,7 +61,7 @@ export type ContactProperties = Record<string, string | null>;
 /** HubSpot, seen through one portal's private-app token. */
 export interface HubSpotApi {
   getAccountDetails(): Promise<{ portalId: string; timeZone?: string }>;
-  /** Throws HubSpotScopeError when the token cannot read contacts. */
+  /** Throws HubSpotError kind "missing-scopes" when the token cannot read contacts. */
   checkContactsAccess(): Promise<void>;
   /** One batch read (<= 100 ids). Contacts HubSpot does not return are absent from the map. */
   batchReadContacts(ids: string[], properties: string[]): Promise<Map<string, ContactProperties>>;

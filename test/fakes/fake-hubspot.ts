@@ -1,0 +1,307 @@
+// An in-process HubSpot for tests: the real paths, bodies, status codes and error shapes of
+// the endpoints hubdial calls, so the real adapter (and the SDK under it) is what gets tested.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FakeContact = Record<string, string | null>;
+
+export interface FakeReply {
+  status: number;
+  /** Objects are sent as JSON, strings as text/html; absent means an empty body with no content type. */
+  body?: unknown;
+  delayMs?: number;
+  headers?: Record<string, string>;
+}
+
+export interface FakeHubSpot {
+  /** http://127.0.0.1:PORT, used as basePath / HUBSPOT_BASE_URL. */
+  url: string;
+  portalId: string;
+  timeZone: string;
+  /** Valid tokens; any other gets 401. */
+  tokens: Set<string>;
+  /** Tokens answered with HubSpot's 401 EXPIRED_AUTHENTICATION (others get INVALID_AUTHENTICATION). */
+  expiredTokens: Set<string>;
+  /** Granted scopes; contact reads need crm.objects.contacts.read, writing calls crm.objects.contacts.write. */
+  scopes: Set<string>;
+  /** id -> properties. */
+  contacts: Map<string, FakeContact>;
+  /** Bodies POSTed to /crm/v3/objects/calls. */
+  engagements: unknown[];
+  /** Every request seen; `path` includes the query string. */
+  requests: { method: string; path: string; body?: unknown }[];
+  /** The next n requests (any path) are answered with this reply instead. */
+  failNext(n: number, reply: FakeReply): void;
+  /** Moves a valid token to the expired set. */
+  expireToken(token: string): void;
+  /** Added latency for every reply. */
+  delayMs: number;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_SCOPES = ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read', 'crm.schemas.contacts.write'];
+const DEFAULT_PROPERTIES = ['firstname', 'lastname', 'email'];
+const MISSING_SCOPES_MESSAGE = "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.";
+const NOT_FOUND_IN_BATCH = 'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.';
+
+interface Handled {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export async function startFakeHubSpot(opts: { portalId?: string; token?: string; timeZone?: string } = {}): Promise<FakeHubSpot> {
+  const bootedAt = new Date().toISOString();
+  const scripted: FakeReply[] = [];
+  const pending = new Set<NodeJS.Timeout>();
+  let nextEngagementId = 50_000_000_001;
+
+  const fake: FakeHubSpot = {
+    url: '',
+    portalId: opts.portalId ?? '62515',
+    timeZone: opts.timeZone ?? 'US/Eastern',
+    tokens: new Set([opts.token ?? 'pat-na1-00000000-0000-0000-0000-000000000000']),
+    expiredTokens: new Set(),
+    scopes: new Set(DEFAULT_SCOPES),
+    contacts: new Map(),
+    engagements: [],
+    requests: [],
+    delayMs: 0,
+    failNext(n, reply) {
+      for (let i = 0; i < n; i++) scripted.push(reply);
+    },
+    expireToken(token) {
+      fake.tokens.delete(token);
+      fake.expiredTokens.add(token);
+    },
+    async stop() {
+      for (const timer of pending) clearTimeout(timer);
+      pending.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+
+  const server = createServer((req, res) => {
+    void readBody(req).then((raw) => {
+      const correlationId = randomUUID();
+      const target = new URL(req.url ?? '/', 'http://fake');
+      const body = raw ? parseJson(raw) : undefined;
+      fake.requests.push({ method: req.method ?? 'GET', path: `${target.pathname}${target.search}`, ...(raw ? { body: body ?? raw } : {}) });
+
+      const script = scripted.shift();
+      const answer: Handled & { delayMs?: number } = script ?? route(req, target, raw, body, correlationId);
+      const delay = fake.delayMs + (answer.delayMs ?? 0);
+      if (delay <= 0) return send(res, answer, correlationId);
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        send(res, answer, correlationId);
+      }, delay);
+      pending.add(timer);
+    });
+  });
+
+  function route(req: IncomingMessage, target: URL, raw: string, body: unknown, correlationId: string): Handled {
+    const method = req.method ?? 'GET';
+    const path = target.pathname;
+    const denied = authorize(req.headers.authorization, correlationId);
+    if (denied) return denied;
+
+    if (method === 'GET' && path === '/account-info/v3/details') return { status: 200, body: accountDetails() };
+
+    if (path.startsWith('/crm/v3/objects/contacts')) {
+      if (!fake.scopes.has('crm.objects.contacts.read')) return missingScopes(['crm.objects.contacts.read'], correlationId);
+      if (method === 'GET' && path === '/crm/v3/objects/contacts') return listContacts(target);
+      if (method === 'POST' && path === '/crm/v3/objects/contacts/batch/read') return batchRead(raw, body, correlationId);
+      const one = /^\/crm\/v3\/objects\/contacts\/([^/]+)$/.exec(path);
+      if (method === 'GET' && one?.[1]) return getContact(decodeURIComponent(one[1]), target, correlationId);
+    }
+
+    if (method === 'POST' && path === '/crm/v3/objects/calls') {
+      if (!fake.scopes.has('crm.objects.contacts.write')) return missingScopes(['crm.objects.contacts.write'], correlationId);
+      return createCall(raw, body, correlationId);
+    }
+    // HubSpot answers an unknown route with an empty 404.
+    return { status: 404 };
+  }
+
+  function authorize(header: string | undefined, correlationId: string): Handled | undefined {
+    const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
+    if (token && fake.tokens.has(token)) return undefined;
+    if (token && fake.expiredTokens.has(token)) {
+      const expiredAt = new Date(Date.now() - 86_400_000).toISOString();
+      return error(401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired 1 day(s) ago.', correlationId, { context: { 'expire time': [expiredAt] } });
+    }
+    return error(
+      401,
+      'INVALID_AUTHENTICATION',
+      'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+      correlationId,
+    );
+  }
+
+  function accountDetails() {
+    return {
+      portalId: Number(fake.portalId),
+      accountType: 'STANDARD',
+      timeZone: fake.timeZone,
+      companyCurrency: 'USD',
+      additionalCurrencies: [],
+      utcOffset: '-05:00',
+      utcOffsetMilliseconds: -18_000_000,
+      uiDomain: 'app.hubspot.com',
+      dataHostingLocation: 'na1',
+    };
+  }
+
+  function contactObject(id: string, stored: FakeContact, requested: string[]) {
+    const createdAt = stored.createdate ?? bootedAt;
+    const updatedAt = stored.lastmodifieddate ?? createdAt;
+    const properties: Record<string, string | null> = {};
+    for (const name of requested) properties[name] = stored[name] ?? null;
+    Object.assign(properties, { hs_object_id: id, createdate: createdAt, lastmodifieddate: updatedAt });
+    return { id, properties, createdAt, updatedAt, archived: false };
+  }
+
+  function listContacts(target: URL): Handled {
+    const limit = Math.min(Math.max(Number(target.searchParams.get('limit') ?? 10) || 10, 1), 100);
+    const after = target.searchParams.get('after');
+    const requested = requestedProperties(target);
+    const ids = [...fake.contacts.keys()].sort(byNumericId).filter((id) => after === null || byNumericId(id, after) > 0);
+    const page = ids.slice(0, limit);
+    const last = page[page.length - 1];
+    const more = ids.length > limit && last !== undefined;
+    return {
+      status: 200,
+      body: {
+        results: page.map((id) => contactObject(id, fake.contacts.get(id) ?? {}, requested)),
+        ...(more ? { paging: { next: { after: last, link: `https://api.hubapi.com/crm/v3/objects/contacts?limit=${limit}&after=${last}` } } } : {}),
+      },
+    };
+  }
+
+  function getContact(id: string, target: URL, correlationId: string): Handled {
+    const stored = fake.contacts.get(id);
+    if (!stored) return error(404, 'OBJECT_NOT_FOUND', 'resource not found', correlationId);
+    return { status: 200, body: contactObject(id, stored, requestedProperties(target)) };
+  }
+
+  function batchRead(raw: string, body: unknown, correlationId: string): Handled {
+    const input = body as { inputs?: unknown; properties?: unknown } | undefined;
+    if (!input || typeof input !== 'object' || !Array.isArray(input.inputs)) {
+      return error(400, 'VALIDATION_ERROR', `Invalid input JSON: expected an object with "inputs", got ${raw.slice(0, 60)}`, correlationId);
+    }
+    if (input.inputs.length > 100) return error(400, 'VALIDATION_ERROR', 'Batch input limit of 100 exceeded', correlationId);
+    const ids = [...new Set(input.inputs.map((i: { id?: unknown }) => String(i?.id)))];
+    const requested = Array.isArray(input.properties) ? input.properties.map(String) : DEFAULT_PROPERTIES;
+    const found = ids.filter((id) => fake.contacts.has(id));
+    const missing = ids.filter((id) => !fake.contacts.has(id));
+    const at = new Date().toISOString();
+    const reply = { status: 'COMPLETE', results: found.map((id) => contactObject(id, fake.contacts.get(id) ?? {}, requested)), startedAt: at, completedAt: at };
+    if (missing.length === 0) return { status: 200, body: reply };
+    return {
+      status: 207,
+      body: {
+        ...reply,
+        numErrors: 1,
+        errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: NOT_FOUND_IN_BATCH, context: { ids: missing }, links: {}, errors: [] }],
+      },
+    };
+  }
+
+  function createCall(raw: string, body: unknown, correlationId: string): Handled {
+    const input = body as { properties?: Record<string, unknown>; associations?: { to?: { id?: unknown } }[] } | undefined;
+    if (!input?.properties || typeof input.properties !== 'object') {
+      return error(400, 'VALIDATION_ERROR', `Invalid input JSON: expected "properties", got ${raw.slice(0, 60)}`, correlationId);
+    }
+    if (!input.properties.hs_timestamp) return error(400, 'VALIDATION_ERROR', 'Property values were not valid: hs_timestamp is required', correlationId);
+    const unknownTargets = (input.associations ?? []).map((a) => String(a.to?.id)).filter((id) => !fake.contacts.has(id));
+    if (unknownTargets.length) return error(400, 'VALIDATION_ERROR', `One or more associations are invalid: no CONTACT ${unknownTargets.join(', ')}`, correlationId);
+    fake.engagements.push(body);
+    const id = String(nextEngagementId++);
+    const at = new Date().toISOString();
+    const properties = { ...(input.properties as Record<string, string>), hs_object_id: id, hs_createdate: at, hs_lastmodifieddate: at };
+    return { status: 201, body: { id, properties, createdAt: at, updatedAt: at, archived: false } };
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fake;
+}
+
+/** n contacts with ids start, start+1, ...: names, email, a valid +1 415 555 xxxx phone, company, city. */
+export function makeContacts(n: number, start = 1): [string, FakeContact][] {
+  const first = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken'];
+  const last = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson'];
+  const cities = ['San Francisco', 'Oakland', 'Berkeley', 'Palo Alto'];
+  return Array.from({ length: n }, (_, i) => {
+    const id = String(start + i);
+    const firstname = first[i % first.length] ?? 'Ada';
+    const lastname = last[(i + 3) % last.length] ?? 'Lovelace';
+    return [
+      id,
+      {
+        firstname,
+        lastname,
+        email: `${firstname}.${lastname}.${id}@example.com`.toLowerCase(),
+        phone: `+1 415 555 ${String((start + i) % 10_000).padStart(4, '0')}`,
+        company: `Company ${id}`,
+        city: cities[i % cities.length] ?? 'San Francisco',
+      },
+    ];
+  });
+}
+
+function error(status: number, category: string, message: string, correlationId: string, extra: Record<string, unknown> = {}): Handled {
+  return { status, body: { status: 'error', message, correlationId, category, ...extra } };
+}
+
+function missingScopes(required: string[], correlationId: string): Handled {
+  return error(403, 'MISSING_SCOPES', MISSING_SCOPES_MESSAGE, correlationId, {
+    errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: required } }],
+    links: { scopes: 'https://developers.hubspot.com/scopes' },
+  });
+}
+
+function requestedProperties(target: URL): string[] {
+  const names = target.searchParams.getAll('properties').flatMap((p) => p.split(',')).filter(Boolean);
+  return names.length ? names : DEFAULT_PROPERTIES;
+}
+
+function byNumericId(a: string, b: string): number {
+  const diff = Number(a) - Number(b);
+  return Number.isNaN(diff) ? a.localeCompare(b) : diff;
+}
+
+function send(res: ServerResponse, answer: Handled, correlationId: string): void {
+  if (res.destroyed) return;
+  const headers: Record<string, string> = { 'x-hubspot-correlation-id': correlationId, ...answer.headers };
+  let payload = '';
+  if (typeof answer.body === 'string') {
+    headers['content-type'] ??= 'text/html';
+    payload = answer.body;
+  } else if (answer.body !== undefined) {
+    headers['content-type'] ??= 'application/json;charset=utf-8';
+    payload = JSON.stringify(answer.body);
+  }
+  res.writeHead(answer.status, headers);
+  res.end(payload);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(''));
+  });
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
