@@ -3,7 +3,7 @@
 import * as v from 'valibot';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { parseCallDefaults } from './call-settings';
-import { isValidTimeZone } from './call-window';
+import { canonicalTimeZone, isValidTimeZone } from './call-window';
 import type { CallDefaults, VariableMapping, VoiceConfig } from './model';
 import { parseVariableMappings } from './variables';
 
@@ -24,7 +24,8 @@ const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
 export function parseAgentInput(body: Record<string, unknown>, validateVoice: VoiceValidator): { ok: true; value: AgentInput } | { ok: false; error: FieldError } {
   const name = v.safeParse(Name, body.name);
   if (!name.success) return fail('name', 'name is required: a string of 1 to 100 characters');
-  if (typeof body.timezone !== 'string' || !isValidTimeZone(body.timezone)) {
+  const timezone = typeof body.timezone === 'string' && isValidTimeZone(body.timezone) ? canonicalTimeZone(body.timezone) : undefined;
+  if (!timezone) {
     return fail('timezone', `timezone must be an IANA time zone such as "Europe/Berlin" or "America/New_York", got ${JSON.stringify(body.timezone ?? null)}`);
   }
   let defaultCountry: string | undefined;
@@ -48,7 +49,7 @@ export function parseAgentInput(body: Record<string, unknown>, validateVoice: Vo
   if (!voice.ok) return voice;
   return {
     ok: true,
-    value: { name: name.output, timezone: body.timezone, defaultCountry, variables: variables.value, callDefaults, voice: voice.value },
+    value: { name: name.output, timezone, defaultCountry, variables: variables.value, callDefaults, voice: voice.value },
   };
 }
 
