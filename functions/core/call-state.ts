@@ -160,7 +160,7 @@ function settleAttempt(call: CallRecord, attempt: Attempt, outcome: AttemptOutco
   const settled = replaceLastAttempt(call, { ...attempt, endedAt: iso, outcome, reason });
   if (outcome === 'completed') return { call: withStatus(settled, 'completed', `attempt ${attempt.number}: ${reason}`, iso) };
   const plan = planRetry(call.settings, call.attempts.length, now, call.timezone, outcome);
-  if ('exhausted' in plan) return { call: withStatus(settled, 'failed', plan.exhausted, iso) };
+  if ('exhausted' in plan) return { call: withStatus(settled, 'failed', `attempt ${attempt.number}: ${reason}; ${plan.exhausted}`, iso) };
   settled.attempts = [...settled.attempts, { number: plan.attempt, scheduledAt: plan.at.toISOString() }];
   const why = `attempt ${attempt.number}: ${reason}; retry ${plan.attempt - 1} of ${call.settings.numOfRetries} at ${plan.at.toISOString()}`;
   return { call: withStatus(settled, 'scheduled', why, iso), retryAt: plan.at };

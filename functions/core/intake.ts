@@ -35,11 +35,11 @@ const WRITE_CONCURRENCY = 25;
 
 /**
  * Order matters for "nothing lost, nothing twice": contacts are read before anything is
- * written; each attempt is handed to the dispatcher before its call is stored, so a
- * stored `scheduled` call always has a job on its way, and a crash in between leaves at
- * worst a job for a call that does not exist (the dial handler drops it) while
- * HubSpot's redelivery stores the call. Any failure throws, so the webhook answers
- * non-2xx and HubSpot redelivers; calls already stored then count as duplicates.
+ * written, and each call is stored before its first attempt is handed to the
+ * dispatcher, so a dial job never arrives before its call. Any failure throws, so the
+ * webhook answers non-2xx and HubSpot redelivers. A call stored whose hand-off failed
+ * is found again by that redelivery (or by the sweeper) and handed off again; the dial
+ * handler's conditional SCHEDULED -> DIALING write makes a second hand-off harmless.
  */
 export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Promise<DeliverySummary> {
   const summary: DeliverySummary = { accepted: 0, duplicates: 0, rejected: [...req.delivery.rejected], calls: [] };
@@ -88,13 +88,13 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
       now: req.now,
     });
     if (missing.length > 0) call.missingVariables = missing;
-    const first = call.attempts[0];
-    if (call.status === 'scheduled' && first) {
-      await deps.dispatcher.dispatch({ callId, attempt: first.number }, new Date(first.scheduledAt), req.now);
-    }
     if ((await deps.store.createCall(call)) === 'exists') {
       summary.duplicates += 1;
       return;
+    }
+    const first = call.attempts[0];
+    if (call.status === 'scheduled' && first) {
+      await deps.dispatcher.dispatch({ callId, attempt: first.number }, new Date(first.scheduledAt), req.now);
     }
     summary.accepted += 1;
     summary.calls.push({ objectId: contactId, callId, status: call.status, reason: call.reason });

@@ -22,7 +22,7 @@ describe('POST /call/crm-webhook on the embedded stack', () => {
     const items: any[] = [];
     let cursor: string | null = null;
     do {
-      const page = await t.admin('GET', `/admin/calls?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { body: any } = await t.admin('GET', `/admin/calls?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       items.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);

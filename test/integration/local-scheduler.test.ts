@@ -1,0 +1,206 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { createAttemptDispatcher } from '../../functions/adapters/attempt-dispatcher';
+import { createLocalScheduler } from '../../functions/adapters/local-scheduler';
+import { createSqsDialQueue, parseDialJob } from '../../functions/adapters/sqs-dial-queue';
+import type { DialJob } from '../../functions/core/model';
+import { startTestTable } from '../support/dynamo';
+import { startTestQueue } from '../support/fauxqs';
+
+const T0 = new Date('2026-06-01T12:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+describe('local scheduler (dynalite + fauxqs)', () => {
+  let table: Awaited<ReturnType<typeof startTestTable>>;
+  let sqs: Awaited<ReturnType<typeof startTestQueue>>;
+
+  beforeEach(async () => {
+    table = await startTestTable();
+    sqs = await startTestQueue();
+  });
+  afterEach(async () => {
+    await sqs.stop();
+    table.client.destroy();
+    await table.dynamo.stop();
+  });
+
+  const newScheduler = (extra: { now?: () => Date; pollMs?: number } = {}) =>
+    createLocalScheduler({ client: table.client, tableName: table.tableName, queue: createSqsDialQueue(sqs.client, sqs.queueUrl), ...extra });
+
+  /** Everything ready in the queue now, taken off it. */
+  async function drainQueue(): Promise<DialJob[]> {
+    const jobs: DialJob[] = [];
+    for (;;) {
+      const { Messages = [] } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (Messages.length === 0) return jobs;
+      jobs.push(...Messages.map((m) => parseDialJob(m.Body ?? '') as DialJob));
+      await sqs.client.send(new DeleteMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    }
+  }
+
+  const storedSchedule = (name: string) =>
+    table.client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: `SCHEDULE#${name}` }, sk: { S: 'SCHEDULE' } } })).then((r) => r.Item);
+
+  it('fires a schedule into the dial queue when it is due, not before', async () => {
+    const scheduler = newScheduler();
+    const job = { callId: 'c_due', attempt: 1 };
+    await scheduler.schedule(job, at(60), 'America/New_York', T0);
+
+    expect(await storedSchedule('c_due-a1')).toMatchObject({
+      gsi2pk: { S: 'SCHEDULES' },
+      gsi2sk: { S: '2026-06-01T13:00:00.000Z#c_due-a1' },
+      dueAt: { S: '2026-06-01T13:00:00.000Z' },
+    });
+    expect(await scheduler.fireDue(T0)).toBe(0);
+    expect(await scheduler.fireDue(new Date(at(60).getTime() - 1))).toBe(0);
+    expect(await drainQueue()).toEqual([]);
+
+    expect(await scheduler.fireDue(at(60))).toBe(1);
+    expect(await drainQueue()).toEqual([job]);
+    expect(await storedSchedule('c_due-a1')).toBeUndefined();
+    expect(await scheduler.fireDue(at(120))).toBe(0);
+  });
+
+  it('fires every due schedule and leaves the later ones', async () => {
+    const scheduler = newScheduler();
+    await scheduler.schedule({ callId: 'c_a', attempt: 1 }, at(10), 'UTC', T0);
+    await scheduler.schedule({ callId: 'c_b', attempt: 2 }, at(20), 'UTC', T0);
+    await scheduler.schedule({ callId: 'c_c', attempt: 1 }, at(30), 'UTC', T0);
+
+    expect(await scheduler.fireDue(at(25))).toBe(2);
+    expect((await drainQueue()).sort((x, y) => x.callId.localeCompare(y.callId))).toEqual([
+      { callId: 'c_a', attempt: 1 },
+      { callId: 'c_b', attempt: 2 },
+    ]);
+    expect(await scheduler.fireDue(at(30))).toBe(1);
+    expect(await drainQueue()).toEqual([{ callId: 'c_c', attempt: 1 }]);
+  });
+
+  it('counts scheduling the same job at the same time twice as one schedule', async () => {
+    const scheduler = newScheduler();
+    const job = { callId: 'c_twice', attempt: 2 };
+    await scheduler.schedule(job, at(5), 'UTC', T0);
+    await scheduler.schedule(job, at(5), 'UTC', at(1));
+
+    expect(await scheduler.fireDue(at(5))).toBe(1);
+    expect(await drainQueue()).toEqual([job]);
+  });
+
+  it('moves a schedule when the same job is scheduled for another time', async () => {
+    const scheduler = newScheduler();
+    const job = { callId: 'c_moved', attempt: 1 };
+    await scheduler.schedule(job, at(5), 'UTC', T0);
+    await scheduler.schedule(job, at(90), 'UTC', T0);
+
+    expect(await scheduler.fireDue(at(60))).toBe(0);
+    expect(await scheduler.fireDue(at(90))).toBe(1);
+    expect(await drainQueue()).toEqual([job]);
+  });
+
+  it('cancels a schedule, and cancelling a missing one is fine', async () => {
+    const scheduler = newScheduler();
+    const job = { callId: 'c_cancel', attempt: 3 };
+    await scheduler.schedule(job, at(5), 'UTC', T0);
+    await scheduler.cancel(job);
+    await scheduler.cancel(job);
+
+    expect(await scheduler.fireDue(at(10))).toBe(0);
+    expect(await drainQueue()).toEqual([]);
+  });
+
+  it('keeps schedules across a restart: a new scheduler on the same table fires them', async () => {
+    const before = newScheduler();
+    await before.schedule({ callId: 'c_restart', attempt: 2 }, at(45), 'UTC', T0);
+
+    const after = newScheduler();
+    expect(await after.fireDue(at(45))).toBe(1);
+    expect(await drainQueue()).toEqual([{ callId: 'c_restart', attempt: 2 }]);
+  });
+
+  it('fires a schedule once when two schedulers poll the same table at the same moment', async () => {
+    const one = newScheduler();
+    const two = newScheduler();
+    for (let i = 0; i < 5; i++) await one.schedule({ callId: `c_race${i}`, attempt: 1 }, at(5), 'UTC', T0);
+
+    const [a, b] = await Promise.all([one.fireDue(at(5)), two.fireDue(at(5))]);
+    expect(a + b).toBe(5);
+    expect((await drainQueue()).map((j) => j.callId).sort()).toEqual(['c_race0', 'c_race1', 'c_race2', 'c_race3', 'c_race4']);
+  });
+
+  it('leaves a schedule in place when the queue refuses it, for the next poll to fire', async () => {
+    const refusing = createLocalScheduler({
+      client: table.client,
+      tableName: table.tableName,
+      queue: { send: async () => Promise.reject(new Error('queue unavailable')) },
+    });
+    await refusing.schedule({ callId: 'c_retry', attempt: 1 }, at(5), 'UTC', T0);
+    expect(await refusing.fireDue(at(5))).toBe(0);
+
+    expect(await newScheduler().fireDue(at(5))).toBe(1);
+    expect(await drainQueue()).toEqual([{ callId: 'c_retry', attempt: 1 }]);
+  });
+
+  it('takes over a schedule whose poller died while firing it once its claim has run out', async () => {
+    // A poller that claimed the schedule and then never finished sending it.
+    const stuck = createLocalScheduler({ client: table.client, tableName: table.tableName, queue: { send: () => new Promise<void>(() => undefined) } });
+    await stuck.schedule({ callId: 'c_orphan', attempt: 1 }, at(5), 'UTC', T0);
+    void stuck.fireDue(at(5));
+    for (let i = 0; i < 100 && !(await storedSchedule('c_orphan-a1'))?.claimToken; i++) await new Promise((r) => setTimeout(r, 10));
+
+    const survivor = newScheduler();
+    expect(await survivor.fireDue(at(5))).toBe(0);
+    expect(await survivor.fireDue(at(6) /* the claim lasts a minute */)).toBe(0);
+    expect(await survivor.fireDue(new Date(at(6).getTime() + 1))).toBe(1);
+    expect(await drainQueue()).toEqual([{ callId: 'c_orphan', attempt: 1 }]);
+  });
+
+  it('fires due schedules on its own timer once started', async () => {
+    const scheduler = newScheduler({ now: () => at(100), pollMs: 20 });
+    await scheduler.schedule({ callId: 'c_timer', attempt: 1 }, at(99), 'UTC', T0);
+    scheduler.start();
+    try {
+      let jobs: DialJob[] = [];
+      for (let i = 0; i < 100 && jobs.length === 0; i++) {
+        jobs = await drainQueue();
+        if (jobs.length === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(jobs).toEqual([{ callId: 'c_timer', attempt: 1 }]);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+});
+
+describe('attempt dispatcher over the local scheduler', () => {
+  let table: Awaited<ReturnType<typeof startTestTable>>;
+  let sqs: Awaited<ReturnType<typeof startTestQueue>>;
+  beforeAll(async () => {
+    table = await startTestTable();
+    sqs = await startTestQueue();
+  });
+  afterAll(async () => {
+    await sqs.stop();
+    table.client.destroy();
+    await table.dynamo.stop();
+  });
+
+  it('queues a due attempt at once and schedules a later one', async () => {
+    const queue = createSqsDialQueue(sqs.client, sqs.queueUrl);
+    const scheduler = createLocalScheduler({ client: table.client, tableName: table.tableName, queue });
+    const dispatcher = createAttemptDispatcher(queue, scheduler);
+    const receive = async () => {
+      const { Messages = [] } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      return Messages.map((m) => parseDialJob(m.Body ?? ''));
+    };
+
+    await dispatcher.dispatch({ callId: 'c_now', attempt: 1 }, T0, T0);
+    expect(await receive()).toEqual([{ callId: 'c_now', attempt: 1 }]);
+
+    await dispatcher.dispatch({ callId: 'c_later', attempt: 2 }, at(120), T0);
+    await dispatcher.dispatch({ callId: 'c_cancelled', attempt: 1 }, at(120), T0);
+    await dispatcher.cancel({ callId: 'c_cancelled', attempt: 1 });
+    expect(await scheduler.fireDue(at(119))).toBe(0);
+    expect(await scheduler.fireDue(at(120))).toBe(1);
+    expect(await receive()).toEqual([{ callId: 'c_later', attempt: 2 }]);
+  });
+});
