@@ -1,0 +1,65 @@
+// Parsers for the flags that mirror the webhook's call parameters. They reject bad
+// input before any request, naming the flag, so a typo never reaches HubSpot's config.
+import { InvalidArgumentError } from 'commander';
+import type { CallDefaults, VariableMapping } from './admin-client';
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** "09:00-18:00" -> {min, max}; a window may cross midnight ("22:00-06:00"). */
+export function parseWindow(value: string): { min: string; max: string } {
+  const [min, max, ...rest] = value.split('-').map((part) => part.trim());
+  if (!min || !max || rest.length > 0 || !HHMM.test(min) || !HHMM.test(max)) {
+    throw new InvalidArgumentError('Use HH:MM-HH:MM in 24 h time, e.g. 09:00-18:00.');
+  }
+  if (min === max) throw new InvalidArgumentError('The window opens and closes at the same minute; leave --window out to allow any time.');
+  return { min, max };
+}
+
+export function parseBoolean(value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InvalidArgumentError('Use true or false.');
+}
+
+export function parseRetries(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Use a whole number of retries, e.g. 3 (0 for no retry).');
+  return Number(value);
+}
+
+/** "2,4,6" -> [2, 4, 6] hours; the last gap repeats server-side when the list is shorter. */
+export function parseGaps(value: string): number[] {
+  const gaps = value.split(',').map((part) => part.trim());
+  if (gaps.some((gap) => !/^\d+(\.\d+)?$/.test(gap) || Number(gap) <= 0)) {
+    throw new InvalidArgumentError('Use hours between attempts separated by commas, e.g. 2,4,6.');
+  }
+  return gaps.map(Number);
+}
+
+export function parsePositiveInt(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('Use a whole number of 1 or more.');
+  return Number(value);
+}
+
+/** "firstname=firstname" (agent variable = HubSpot property); "firstname" maps a property to the same name. */
+export function collectVariable(value: string, previous: VariableMapping[] = []): VariableMapping[] {
+  const [name, field = name, ...rest] = value.split('=').map((part) => part.trim());
+  if (!name || !field || rest.length > 0) throw new InvalidArgumentError('Use VARIABLE=HUBSPOT_FIELD, e.g. firstname=firstname.');
+  return [...previous, { name, source: 'hubspot', field }];
+}
+
+export interface CallFlags {
+  window?: { min: string; max: string };
+  carryOver?: boolean;
+  retries?: number;
+  gaps?: number[];
+}
+
+/** The flags given, as the admin API's callDefaults keys; absent flags are absent. */
+export function callDefaultsFrom(flags: CallFlags): CallDefaults {
+  return {
+    ...(flags.window ? { min_trigger_time: flags.window.min, max_trigger_time: flags.window.max } : {}),
+    ...(flags.carryOver === undefined ? {} : { carry_over: flags.carryOver }),
+    ...(flags.retries === undefined ? {} : { num_of_retries: flags.retries }),
+    ...(flags.gaps === undefined ? {} : { gap_between_retries: flags.gaps }),
+  };
+}

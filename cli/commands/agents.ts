@@ -1,0 +1,200 @@
+// hubdial agents create | list | show | update | delete
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { Agent, VariableMapping } from '../admin-client';
+import { callDefaultsFrom, collectVariable, parseBoolean, parseGaps, parseRetries, parseWindow, type CallFlags } from '../call-options';
+import { cliFor, UsageError, type Cli, type CliIo } from '../context';
+import { formatTime, keyValues, safeUrl, table } from '../format';
+
+interface AgentFlags extends CallFlags {
+  fromFile?: string;
+  name?: string;
+  timezone?: string;
+  defaultCountry?: string;
+  var?: VariableMapping[];
+  voiceProvider?: string;
+  voiceUrl?: string;
+  voiceSecret?: string;
+}
+
+export function registerAgents(program: Command, io: CliIo): void {
+  const agents = program.command('agents').description('voice agents: who calls, when, with which contact fields');
+
+  withAgentFlags(agents.command('create').description('create an agent (flags, or --from-file with the admin API body)')).action(async (flags: AgentFlags, cmd: Command) => {
+    const cli = cliFor(cmd, io);
+    const base = flags.fromFile ? await readAgentFile(cli, flags.fromFile) : { variables: [] };
+    const body = await applyFlags(cli, base, flags);
+    for (const [field, flag] of [['name', '--name'], ['timezone', '--timezone']] as const) {
+      if (typeof body[field] !== 'string' || !body[field]) throw new UsageError(`${flag} is required (or set "${field}" in --from-file)`);
+    }
+    if (!isObject(body.voice) || !body.voice.provider) throw new UsageError('--voice-provider is required: simulator, or http with --voice-url and --voice-secret (or set "voice" in --from-file)');
+    const agent = await cli.client().createAgent(body);
+    if (cli.json) return cli.printJson(agent);
+    cli.out(`Created agent ${agent.id}.\n`);
+    cli.out(describeAgent(agent));
+    cli.note(`\nNext: hubdial webhook-url --agent ${agent.id} --key <API key>`);
+  });
+
+  agents
+    .command('list')
+    .description('list agents')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const cli = cliFor(cmd, io);
+      const items = await cli.client().listAgents();
+      if (cli.json) return cli.printJson({ items });
+      cli.out(
+        table(
+          ['ID', 'NAME', 'TIMEZONE', 'VOICE', 'VARIABLES', 'WINDOW', 'RETRIES', 'CREATED'],
+          items.map((a) => [a.id, a.name, a.timezone, a.voice?.provider, a.variables.map((v) => v.name).join(', '), windowText(a), retriesText(a), formatTime(a.createdAt)]),
+          'No agents yet: hubdial agents create --help',
+        ),
+      );
+    });
+
+  agents
+    .command('show')
+    .description('show one agent')
+    .argument('<id>', 'agent id')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const cli = cliFor(cmd, io);
+      const agent = await cli.client().getAgent(id);
+      if (cli.json) return cli.printJson(agent);
+      cli.out(describeAgent(agent));
+    });
+
+  withAgentFlags(
+    agents
+      .command('update')
+      .description('replace an agent from --from-file, or change the fields given as flags and keep the rest')
+      .argument('<id>', 'agent id'),
+  ).action(async (id: string, flags: AgentFlags, cmd: Command) => {
+    const cli = cliFor(cmd, io);
+    const { fromFile, ...changes } = flags;
+    if (!fromFile && Object.values(changes).every((v) => v === undefined)) throw new UsageError('nothing to update: pass --from-file FILE or flags such as --timezone or --window');
+    const base = fromFile ? await readAgentFile(cli, fromFile) : editableCopy(await cli.client().getAgent(id));
+    const agent = await cli.client().updateAgent(id, await applyFlags(cli, base, flags));
+    if (cli.json) return cli.printJson(agent);
+    cli.out(`Updated agent ${agent.id}.\n`);
+    cli.out(describeAgent(agent));
+  });
+
+  agents
+    .command('delete')
+    .description('delete an agent (its calls stay in the history)')
+    .argument('<id>', 'agent id')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const cli = cliFor(cmd, io);
+      await cli.client().deleteAgent(id);
+      if (cli.json) return cli.printJson({ id, deleted: true });
+      cli.out(`Deleted agent ${id}.`);
+    });
+}
+
+function withAgentFlags(cmd: Command): Command {
+  return cmd
+    .option('--from-file <path>', 'agent JSON as the admin API takes it ("-" reads standard input); flags override its fields')
+    .option('--name <name>', 'agent name')
+    .option('--timezone <zone>', 'IANA time zone the call window is in, e.g. America/New_York')
+    .option('--default-country <code>', 'country for phone numbers written without +country code, e.g. US')
+    .option('--var <variable=field>', 'map a HubSpot contact property to an agent variable (repeatable), e.g. firstname=firstname', collectVariable)
+    .option('--window <HH:MM-HH:MM>', 'call window, e.g. 09:00-18:00 (may cross midnight)', parseWindow)
+    .option('--carry-over <true|false>', 'outside the window: call at the next opening (true) or not at all (false)', parseBoolean)
+    .option('--retries <n>', 'further attempts when a call does not connect', parseRetries)
+    .option('--gaps <hours>', 'hours between attempts, e.g. 2,4,6 (the last repeats)', parseGaps)
+    .option('--voice-provider <provider>', 'voice back end: http or simulator')
+    .option('--voice-url <url>', 'http provider: where hubdial POSTs call requests')
+    .option('--voice-secret <secret>', 'http provider: HMAC secret shared with the back end ("-" reads standard input)');
+}
+
+async function readAgentFile(cli: Cli, path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = path === '-' ? await cli.readStdin() : await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --from-file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--from-file ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!isObject(parsed)) throw new UsageError(`--from-file ${path} must hold a JSON object (the agent)`);
+  return parsed;
+}
+
+/** Flags given on the command line win over the base (a file or the stored agent). */
+async function applyFlags(cli: Cli, base: Record<string, unknown>, flags: AgentFlags): Promise<Record<string, unknown>> {
+  const body: Record<string, unknown> = { ...base };
+  if (flags.name !== undefined) body.name = flags.name;
+  if (flags.timezone !== undefined) body.timezone = flags.timezone;
+  if (flags.defaultCountry !== undefined) body.defaultCountry = flags.defaultCountry.toUpperCase();
+  if (flags.var) {
+    const given = new Set(flags.var.map((v) => v.name));
+    const kept = Array.isArray(base.variables) ? base.variables.filter((v) => !(isObject(v) && given.has(String(v.name)))) : [];
+    body.variables = [...kept, ...flags.var];
+  }
+  const callDefaults = callDefaultsFrom(flags);
+  if (Object.keys(callDefaults).length > 0) body.callDefaults = { ...(isObject(base.callDefaults) ? base.callDefaults : {}), ...callDefaults };
+  if (flags.voiceProvider !== undefined || flags.voiceUrl !== undefined || flags.voiceSecret !== undefined) {
+    const current = isObject(base.voice) ? base.voice : {};
+    // Another provider's settings (url, secret) mean nothing to the new one.
+    const voice: Record<string, unknown> = flags.voiceProvider !== undefined && flags.voiceProvider !== current.provider ? { provider: flags.voiceProvider } : { ...current };
+    if (flags.voiceUrl !== undefined) voice.url = flags.voiceUrl;
+    if (flags.voiceSecret !== undefined) {
+      if (flags.voiceSecret === '-' && flags.fromFile === '-') throw new UsageError('--from-file - and --voice-secret - cannot both read standard input');
+      voice.secret = flags.voiceSecret === '-' ? (await cli.readStdin()).trim() : flags.voiceSecret;
+    }
+    body.voice = voice;
+  }
+  return body;
+}
+
+/**
+ * The stored agent as a PUT body. The voice secret is left out: the admin API keeps the
+ * stored one when the provider is unchanged, and it never returns it anyway.
+ */
+function editableCopy(agent: Agent): Record<string, unknown> {
+  const { id: _id, createdAt: _c, updatedAt: _u, workspaceId: _w, ...rest } = agent as Agent & { workspaceId?: string };
+  const { secret: _s, ...voice } = agent.voice ?? { provider: '' };
+  return { ...rest, voice };
+}
+
+export function describeAgent(agent: Agent): string {
+  const voice = agent.voice ?? { provider: '' };
+  const voiceText = [voice.provider, voice.url ? safeUrl(voice.url) : ''].filter(Boolean).join(' ');
+  const defaults = agent.callDefaults;
+  const header = keyValues([
+    ['Agent', agent.id],
+    ['Name', agent.name],
+    ['Time zone', agent.timezone],
+    ['Default country', agent.defaultCountry],
+    ['Voice', voiceText],
+    ['Call window', windowText(agent)],
+    ['Carry over', defaults?.carry_over === undefined ? 'not set' : defaults.carry_over ? 'yes (call at the next opening)' : 'no (skip calls outside the window)'],
+    ['Retries', retriesText(agent)],
+    ['Created', formatTime(agent.createdAt)],
+    ['Updated', formatTime(agent.updatedAt)],
+  ]);
+  const variables = table(
+    ['VARIABLE', 'SOURCE', 'HUBSPOT FIELD'],
+    agent.variables.map((v) => [v.name, v.source, v.field]),
+  );
+  return `${header}\n\nVariables\n${variables}`;
+}
+
+function windowText(agent: Agent): string {
+  const d = agent.callDefaults;
+  return d?.min_trigger_time && d.max_trigger_time ? `${d.min_trigger_time}-${d.max_trigger_time}` : 'not set';
+}
+
+function retriesText(agent: Agent): string {
+  const d = agent.callDefaults;
+  if (d?.num_of_retries === undefined) return 'not set';
+  const gaps = d.num_of_retries > 0 && d.gap_between_retries?.length ? `, gaps ${d.gap_between_retries.join(',')} h` : '';
+  return `${d.num_of_retries}${gaps}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
