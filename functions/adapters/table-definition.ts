@@ -3,7 +3,8 @@
 //
 //   pk / sk          primary key (e.g. CALL#<id> / CALL)
 //   gsi1pk / gsi1sk  calls by agent:  AGENT#<agentId> / <createdAt>#<callId>
-//   gsi2pk / gsi2sk  calls by status: STATUS#<status> / <updatedAt>#<callId>
+//   gsi2pk / gsi2sk  calls by status: STATUS#<status> / <dueAt>#<callId> (a scheduled call's
+//                    pending attempt time, else its last update: what the sweeper scans)
 //   expiresAt        TTL (epoch seconds) for items that may expire
 export const TABLE_KEYS = {
   partitionKey: 'pk',

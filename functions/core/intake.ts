@@ -1,7 +1,7 @@
 // Turns one HubSpot delivery into stored calls: the webhook's use case, written
 // against ports so it runs the same on AWS, on `npm start` and in tests.
 import { deriveCallId } from './call-id';
-import { newCall } from './call-state';
+import { newCall, pendingAttempt } from './call-state';
 import type { ParsedDelivery } from './hubspot-events';
 import type { Agent, CallSettings, CallStatus } from './model';
 import { normalizePhone } from './phone';
@@ -58,9 +58,15 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
   }
   if (callIdByContact.size === 0) return summary;
 
-  const existing = await deps.store.findExistingCallIds([...callIdByContact.values()]);
+  const existing = await deps.store.getCalls([...callIdByContact.values()]);
   const fresh = [...callIdByContact].filter(([, callId]) => !existing.has(callId));
   summary.duplicates += callIdByContact.size - fresh.length;
+  // HubSpot redelivers after a failed answer: a call stored then may have missed its
+  // hand-off, so a first attempt still waiting is handed off again (a no-op otherwise).
+  for (const call of existing.values()) {
+    const waiting = pendingAttempt(call);
+    if (waiting?.number === 1) await deps.dispatcher.dispatch({ callId: call.id, attempt: 1 }, new Date(waiting.scheduledAt), req.now);
+  }
   if (fresh.length === 0) return summary;
 
   const contacts = await deps.hubspot.batchReadContacts(

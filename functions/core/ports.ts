@@ -30,12 +30,15 @@ export interface Store {
   /** Conditional put: 'exists' when a call with this id is already stored. */
   createCall(call: CallRecord): Promise<'created' | 'exists'>;
   getCall(id: string): Promise<CallRecord | undefined>;
-  /** Which of these call ids are already stored (one BatchGetItem per 100 ids, keys only). */
-  findExistingCallIds(ids: string[]): Promise<Set<string>>;
+  /** The stored calls among these ids (one BatchGetItem per 100 ids). */
+  getCalls(ids: string[]): Promise<Map<string, CallRecord>>;
   /** Stores `call` only if the stored version is still `call.version - 1`. */
   updateCall(call: CallRecord): Promise<boolean>;
   listCalls(query: CallQuery): Promise<Page<CallRecord>>;
-  /** Calls in `status` whose `updatedAt` is before `before` (for the sweeper). */
+  /**
+   * Calls in `status` due before `before`, oldest first (for the sweeper): a scheduled
+   * call is due at its pending attempt's time, any other at its last update.
+   */
   listStaleCalls(status: CallStatus, before: string, limit: number): Promise<CallRecord[]>;
 }
 

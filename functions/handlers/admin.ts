@@ -7,7 +7,7 @@ import { cancelCall, pendingAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
 import { HubSpotError } from '../core/errors';
 import { connectHubSpot } from '../core/hubspot-connection';
-import { DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus } from '../core/model';
+import { DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
 import { redactVoiceConfig, validateVoiceConfig } from '../adapters/voice/registry';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { errorReply, json, jsonObjectBody, type HttpEvent, type HttpResult } from '../commons/http';
@@ -87,12 +87,11 @@ async function replaceAgent(deps: Deps, event: HttpEvent, id: string): Promise<H
   return json(200, agentView(agent));
 }
 
-/** A PUT that leaves a voice secret out keeps the stored one (it is never shown back). */
 function agentInput(event: HttpEvent, existing?: Agent): { ok: true; value: AgentInput } | { ok: false; reply: HttpResult } {
   const body = jsonObjectBody(event);
   if (typeof body === 'string') return { ok: false, reply: errorReply(400, 'invalid_body', body) };
-  if (existing && isObject(body.voice) && body.voice.secret === undefined && body.voice.provider === existing.voice.provider) {
-    body.voice = { ...body.voice, secret: existing.voice.secret };
+  if (existing && isObject(body.voice) && body.voice.provider === existing.voice.provider) {
+    body.voice = keepStoredVoiceSettings(body.voice, existing.voice);
   }
   const parsed = parseAgentInput(body, validateVoiceConfig);
   if (!parsed.ok) return { ok: false, reply: errorReply(400, 'invalid_parameter', parsed.error.message, parsed.error.parameter) };
@@ -187,6 +186,20 @@ async function cancel(deps: Deps, _event: HttpEvent, id: string): Promise<HttpRe
   if (pending !== undefined) await deps.dispatcher.cancel({ callId: id, attempt: pending });
   logger.info('call cancelled', { callId: id, agentId: result.call.agentId, portalId: result.call.portalId, contactId: result.call.contactId });
   return json(200, callView(result.call));
+}
+
+/**
+ * Secrets and URL query strings are never shown back, so a PUT built from a GET would
+ * wipe them. A voice setting left out, or sent back exactly as the admin API showed it,
+ * keeps its stored value.
+ */
+function keepStoredVoiceSettings(sent: Record<string, unknown>, stored: VoiceConfig): Record<string, unknown> {
+  const shown = redactVoiceConfig(stored);
+  const merged = { ...sent };
+  for (const [key, value] of Object.entries(stored)) {
+    if (merged[key] === undefined || (merged[key] === shown[key] && shown[key] !== value)) merged[key] = value;
+  }
+  return merged;
 }
 
 function agentView(agent: Agent) {

@@ -1,0 +1,94 @@
+import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection } from '../core/model';
+import { fromAttributeMap, toAttributeMap, type Item } from './dynamo-codec';
+import { TABLE_KEYS } from './table-definition';
+
+// Where each record lives in the single table. The record's own fields are stored as
+// top-level attributes beside the keys; the keys are dropped again when it is read.
+//
+//   record        pk                 sk          gsi1pk / gsi1sk                          gsi2pk / gsi2sk
+//   API key       APIKEY#<keyHash>   APIKEY      -                                        -
+//   agent         AGENT#<id>         AGENT       WORKSPACE#<ws>#AGENTS / <createdAt>#<id>  -
+//   HubSpot conn. HUBSPOT#<ws>       CONNECTION  -                                        -
+//   call          CALL#<id>          CALL        AGENT#<agentId> / <createdAt>#<id>       STATUS#<status> / <dueAt>#<id> (dueAt: pending attempt time when scheduled, else updatedAt)
+
+const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
+  TABLE_KEYS.partitionKey,
+  TABLE_KEYS.sortKey,
+  TABLE_KEYS.ttlAttribute,
+  ...TABLE_KEYS.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+]);
+
+const s = (value: string) => ({ S: value });
+
+export const CALL_PK_PREFIX = 'CALL#';
+
+export const keys = {
+  apiKey: (keyHash: string): Item => ({ pk: s(`APIKEY#${keyHash}`), sk: s('APIKEY') }),
+  agent: (id: string): Item => ({ pk: s(`AGENT#${id}`), sk: s('AGENT') }),
+  hubspot: (workspaceId: string): Item => ({ pk: s(`HUBSPOT#${workspaceId}`), sk: s('CONNECTION') }),
+  call: (id: string): Item => ({ pk: s(`${CALL_PK_PREFIX}${id}`), sk: s('CALL') }),
+};
+
+/** A secondary index: its name and key attribute names. */
+export interface CallIndex {
+  name: string;
+  pk: string;
+  sk: string;
+}
+const [gsi1, gsi2] = TABLE_KEYS.indexes;
+export const GSI1: CallIndex = { name: gsi1.indexName, pk: gsi1.partitionKey, sk: gsi1.sortKey };
+export const GSI2: CallIndex = { name: gsi2.indexName, pk: gsi2.partitionKey, sk: gsi2.sortKey };
+export const CALLS_BY_AGENT = GSI1;
+export const CALLS_BY_STATUS = GSI2;
+export const AGENTS_BY_WORKSPACE = GSI1;
+export const agentsPartition = (workspaceId: string) => `WORKSPACE#${workspaceId}#AGENTS`;
+export const agentCallsPartition = (agentId: string) => `AGENT#${agentId}`;
+export const statusPartition = (status: string) => `STATUS#${status}`;
+
+/** Index sort keys end in `#<id>` so items with the same time still sort apart. */
+export const indexSortKey = (time: string, id: string) => `${time}#${id}`;
+
+export function apiKeyItem(key: ApiKeyRecord): Item {
+  return { ...toAttributeMap(key), ...keys.apiKey(key.keyHash) };
+}
+
+export function agentItem(agent: Agent): Item {
+  return {
+    ...toAttributeMap(agent),
+    ...keys.agent(agent.id),
+    [AGENTS_BY_WORKSPACE.pk]: s(agentsPartition(agent.workspaceId)),
+    [AGENTS_BY_WORKSPACE.sk]: s(indexSortKey(agent.createdAt, agent.id)),
+  };
+}
+
+export function hubspotItem(connection: HubSpotConnection): Item {
+  return { ...toAttributeMap(connection), ...keys.hubspot(connection.workspaceId) };
+}
+
+/**
+ * Where a call sorts among calls of its status: a scheduled call by when its pending
+ * attempt is due, so the sweeper finds lost jobs with one range query; others by their
+ * last change.
+ */
+function dueAt(call: CallRecord): string {
+  const last = call.attempts[call.attempts.length - 1];
+  return call.status === 'scheduled' && last && !last.startedAt ? last.scheduledAt : call.updatedAt;
+}
+
+export function callItem(call: CallRecord): Item {
+  return {
+    ...toAttributeMap(call),
+    ...keys.call(call.id),
+    [CALLS_BY_AGENT.pk]: s(agentCallsPartition(call.agentId)),
+    [CALLS_BY_AGENT.sk]: s(indexSortKey(call.createdAt, call.id)),
+    [CALLS_BY_STATUS.pk]: s(statusPartition(call.status)),
+    [CALLS_BY_STATUS.sk]: s(indexSortKey(dueAt(call), call.id)),
+  };
+}
+
+/** The stored record without the table's key attributes. Items are only written by this module. */
+export function recordOf<T>(item: Item): T {
+  const fields: Item = {};
+  for (const [name, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.has(name)) fields[name] = value;
+  return fromAttributeMap(fields) as T;
+}
