@@ -1,14 +1,15 @@
 // Parsers for the flags that mirror the webhook's call parameters. They reject bad
 // input before any request, naming the flag, so a typo never reaches HubSpot's config.
 import { InvalidArgumentError } from 'commander';
+import { parseClockTime } from '../functions/core/clock-time';
 import type { CallDefaults, VariableMapping } from './admin-client';
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-/** "09:00-18:00" -> {min, max}; a window may cross midnight ("22:00-06:00"). */
+/** "09:00-18:00" (or "9:00-18:00", as the webhook accepts) -> {min, max}; may cross midnight. */
 export function parseWindow(value: string): { min: string; max: string } {
-  const [min, max, ...rest] = value.split('-').map((part) => part.trim());
-  if (!min || !max || rest.length > 0 || !HHMM.test(min) || !HHMM.test(max)) {
+  const [rawMin, rawMax, ...rest] = value.split('-').map((part) => part.trim());
+  const min = rawMin === undefined ? undefined : parseClockTime(rawMin);
+  const max = rawMax === undefined ? undefined : parseClockTime(rawMax);
+  if (!min || !max || rest.length > 0) {
     throw new InvalidArgumentError('Use HH:MM-HH:MM in 24 h time, e.g. 09:00-18:00.');
   }
   if (min === max) throw new InvalidArgumentError('The window opens and closes at the same minute; leave --window out to allow any time.');
