@@ -14,6 +14,7 @@ export interface AgentInput {
   variables: VariableMapping[];
   callDefaults?: CallDefaults;
   voice: VoiceConfig;
+  writeBackToHubSpot: boolean;
 }
 
 export type FieldError = { parameter: string; message: string };
@@ -47,9 +48,12 @@ export function parseAgentInput(body: Record<string, unknown>, validateVoice: Vo
   if (body.voice === undefined) return fail('voice', 'voice is required, e.g. {"provider": "simulator"} or {"provider": "http", "url": "...", "secret": "..."}');
   const voice = validateVoice(body.voice);
   if (!voice.ok) return voice;
+  if (body.writeBackToHubSpot !== undefined && typeof body.writeBackToHubSpot !== 'boolean') {
+    return fail('writeBackToHubSpot', 'writeBackToHubSpot must be true or false');
+  }
   return {
     ok: true,
-    value: { name: name.output, timezone, defaultCountry, variables: variables.value, callDefaults, voice: voice.value },
+    value: { name: name.output, timezone, defaultCountry, variables: variables.value, callDefaults, voice: voice.value, writeBackToHubSpot: body.writeBackToHubSpot === true },
   };
 }
 

@@ -86,6 +86,8 @@ export interface Agent {
   variables: VariableMapping[];
   callDefaults?: CallDefaults;
   voice: VoiceConfig;
+  /** Log each settled attempt on the HubSpot contact as a Call engagement. */
+  writeBackToHubSpot?: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,12 +1,15 @@
 // POST /call/status/{provider} — a voice provider reports how an attempt went.
 import { callbackTokenValid } from '../core/callback-url';
 import { pendingAttempt, recordOutcome } from '../core/call-state';
+import { callEngagement } from '../core/call-engagement';
 import { updateCall } from '../core/call-updates';
+import { HubSpotError } from '../core/errors';
+import type { CallRecord } from '../core/model';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { bodyBytes, errorReply, json, lowerCaseHeaders, queryOf, rawBodyOf, type HttpEvent, type HttpResult } from '../commons/http';
 import { logger } from '../commons/logger';
 
-type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'now'>;
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'hubspotFor' | 'now'>;
 
 const MAX_CALLBACK_BYTES = 64 * 1024;
 
@@ -52,8 +55,23 @@ export function createCallStatusHandler(deps: Deps) {
     }
     if (result.extra) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, result.extra, now);
     logger.info('call outcome recorded', { ...ids, outcome: report.outcome, status: result.call.status, reason: result.call.reason });
+    if (agent.writeBackToHubSpot) await writeBack(deps, result.call, job.attempt, ids);
     return json(200, { callId: job.callId, status: result.call.status, changed: true, reason: result.call.reason });
   };
+}
+
+/** Best effort: the outcome is already stored; a HubSpot hiccup must not make the provider retry. */
+async function writeBack(deps: Deps, call: CallRecord, attemptNumber: number, ids: Record<string, unknown>): Promise<void> {
+  const attempt = call.attempts.find((a) => a.number === attemptNumber);
+  const engagement = attempt && callEngagement(call, attempt);
+  const connection = await deps.store.getHubSpotConnection(call.workspaceId);
+  if (!engagement || !connection || connection.portalId !== call.portalId) return;
+  try {
+    await deps.hubspotFor(connection.accessToken).createCallEngagement(engagement);
+    logger.info('outcome written to HubSpot', ids);
+  } catch (err) {
+    logger.warn('could not write the outcome to HubSpot', { ...ids, hubspotError: err instanceof HubSpotError ? err.kind : 'unknown', error: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 let handlerInstance: ReturnType<typeof createCallStatusHandler> | undefined;

@@ -129,4 +129,20 @@ describe('calls go out, retry and finish (embedded stack, fake voice back end)',
     expect(badToken.status).toBe(401);
     expect((await callOf('506')).status).toBe('dialing');
   });
+
+  it('writes each settled attempt back to HubSpot as a Call engagement when the agent asks for it', async () => {
+    const agent = await t.admin('POST', '/admin/agents', {
+      name: 'Write-back', timezone: 'America/New_York', defaultCountry: 'US', variables: [], writeBackToHubSpot: true,
+      voice: { provider: 'http', url: `${t.voice.url}/calls`, secret: t.voice.secret },
+    });
+    t.hubspot.contacts.set('507', { phone: '+14155550147' });
+    await t.webhook({ agent_id: agent.body.id, type: 'hubspot', x_api_key: key }, creationEvents(['507'], t.hubspot.portalId));
+    const callId = deriveCallId(agent.body.id, t.hubspot.portalId, '507');
+    const req: any = await waitFor(async () => t.voice.requests.find((r: any) => r.body.callId === callId), 'the call to be placed');
+    const before = t.hubspot.engagements.length;
+    await t.voice.sendOutcome(req, 'completed', 30);
+    expect(t.hubspot.engagements.length).toBe(before + 1);
+    expect(JSON.stringify(t.hubspot.engagements[before])).toMatch(/COMPLETED/);
+    expect(JSON.stringify(t.hubspot.engagements[before])).toContain('507');
+  });
 });
