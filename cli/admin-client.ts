@@ -3,21 +3,9 @@
 // message and, when the server names one, the offending parameter.
 import type { RequestSigner } from './sigv4';
 
-export type CallStatus = 'scheduled' | 'dialing' | 'completed' | 'failed' | 'skipped' | 'cancelled';
-
-export interface CallDefaults {
-  min_trigger_time?: string;
-  max_trigger_time?: string;
-  carry_over?: boolean;
-  num_of_retries?: number;
-  gap_between_retries?: number[];
-}
-
-export interface VariableMapping {
-  name: string;
-  source: 'hubspot';
-  field: string;
-}
+// The records' shapes are the service's own: one definition for server and client.
+import type { CallDefaults, CallStatus, VariableMapping } from '../functions/core/model';
+export type { CallDefaults, CallStatus, VariableMapping };
 
 export interface AgentBody {
   name: string;

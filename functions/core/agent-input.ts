@@ -4,18 +4,11 @@ import * as v from 'valibot';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { parseCallDefaults } from './call-settings';
 import { canonicalTimeZone, isValidTimeZone } from './call-window';
-import type { CallDefaults, VariableMapping, VoiceConfig } from './model';
+import type { Agent, CallDefaults, VoiceConfig } from './model';
 import { parseVariableMappings } from './variables';
 
-export interface AgentInput {
-  name: string;
-  timezone: string;
-  defaultCountry?: string;
-  variables: VariableMapping[];
-  callDefaults?: CallDefaults;
-  voice: VoiceConfig;
-  writeBackToHubSpot: boolean;
-}
+/** An agent as an operator sends it: everything but what the service assigns. */
+export type AgentInput = Omit<Agent, 'id' | 'workspaceId' | 'createdAt' | 'updatedAt'>;
 
 export type FieldError = { parameter: string; message: string };
 export type VoiceValidator = (input: unknown) => { ok: true; value: VoiceConfig } | { ok: false; error: FieldError };
