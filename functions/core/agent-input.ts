@@ -2,7 +2,7 @@
 // registered providers live with the adapters, outside core.
 import * as v from 'valibot';
 import { isSupportedCountry } from 'libphonenumber-js';
-import { parseCallDefaults } from './call-settings';
+import { parseCallDefaults, shown } from './call-settings';
 import { canonicalTimeZone, isValidTimeZone } from './call-window';
 import type { Agent, CallDefaults, VoiceConfig } from './model';
 import { parseVariableMappings } from './variables';
@@ -20,13 +20,13 @@ export function parseAgentInput(body: Record<string, unknown>, validateVoice: Vo
   if (!name.success) return fail('name', 'name is required: a string of 1 to 100 characters');
   const timezone = typeof body.timezone === 'string' && isValidTimeZone(body.timezone) ? canonicalTimeZone(body.timezone) : undefined;
   if (!timezone) {
-    return fail('timezone', `timezone must be an IANA time zone such as "Europe/Berlin" or "America/New_York", got ${JSON.stringify(body.timezone ?? null)}`);
+    return fail('timezone', `timezone must be an IANA time zone such as "Europe/Berlin" or "America/New_York", got ${shown(body.timezone ?? null)}`);
   }
   let defaultCountry: string | undefined;
   if (body.defaultCountry !== undefined && body.defaultCountry !== null) {
     const code = typeof body.defaultCountry === 'string' ? body.defaultCountry.toUpperCase() : '';
     if (!isSupportedCountry(code)) {
-      return fail('defaultCountry', `defaultCountry must be an ISO 3166 two-letter country code such as "US" or "DE", got ${JSON.stringify(body.defaultCountry)}`);
+      return fail('defaultCountry', `defaultCountry must be an ISO 3166 two-letter country code such as "US" or "DE", got ${shown(body.defaultCountry)}`);
     }
     defaultCountry = code;
   }

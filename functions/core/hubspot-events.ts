@@ -2,6 +2,7 @@
 // 100 events) or, from a workflow's "Send a webhook" action, one record as an object.
 // Events hubdial does not act on are reported back, never fatal: failing the delivery
 // would make HubSpot redeliver the whole batch for up to 24 hours.
+import { shown } from './call-settings';
 
 export interface ContactEvent {
   objectId: string;
@@ -70,12 +71,12 @@ function parseSubscriptionEvent(item: unknown, index: number): ContactEvent | { 
     return { objectId: objectId ?? '', reason: `subscriptionType "${clip(type)}" is not handled; hubdial calls on ${CONTACT_CREATION} events only` };
   }
   if (objectId === undefined) {
-    return { objectId: '', reason: rawId === undefined || rawId === null ? `event ${index} has no objectId` : `event ${index} has objectId ${clip(JSON.stringify(rawId))}, which is not a HubSpot record id (digits)` };
+    return { objectId: '', reason: rawId === undefined || rawId === null ? `event ${index} has no objectId` : `event ${index} has objectId ${shown(rawId)}, which is not a HubSpot record id (digits)` };
   }
   const event: ContactEvent = { objectId, subscriptionType: type };
   if (item.portalId !== undefined && item.portalId !== null) {
     const portalId = recordId(item.portalId);
-    if (portalId === undefined) return { objectId, reason: `event ${index} has portalId ${clip(JSON.stringify(item.portalId))}, which is not a HubSpot portal id (digits)` };
+    if (portalId === undefined) return { objectId, reason: `event ${index} has portalId ${shown(item.portalId)}, which is not a HubSpot portal id (digits)` };
     event.portalId = portalId;
   }
   const eventId = recordId(item.eventId) ?? (typeof item.eventId === 'string' && item.eventId.trim() !== '' ? clip(item.eventId.trim()) : undefined);
@@ -86,7 +87,7 @@ function parseSubscriptionEvent(item: unknown, index: number): ContactEvent | { 
 }
 
 function isContactCreation(type: string, objectTypeId: unknown): boolean {
-  return type === CONTACT_CREATION || (type === 'object.creation' && String(objectTypeId) === CONTACT_OBJECT_TYPE);
+  return type === CONTACT_CREATION || (type === 'object.creation' && objectTypeId === CONTACT_OBJECT_TYPE);
 }
 
 /** Workflow bodies come in several shapes depending on HubSpot's API version and the action's settings. */
@@ -99,13 +100,13 @@ function parseWorkflowRecord(body: Json): { ok: true; value: ParsedDelivery } | 
   }
   const objectId = recordId(present);
   if (objectId === undefined) {
-    return { ok: false, message: `workflow webhook record id ${clip(JSON.stringify(present))} is not a HubSpot record id (digits)` };
+    return { ok: false, message: `workflow webhook record id ${shown(present)} is not a HubSpot record id (digits)` };
   }
   const event: ContactEvent = { objectId, subscriptionType: 'workflow' };
   const rawPortal = body.portalId ?? body['portal-id'];
   if (rawPortal !== undefined && rawPortal !== null) {
     const portalId = recordId(rawPortal);
-    if (portalId === undefined) return { ok: false, message: `workflow webhook portalId ${clip(JSON.stringify(rawPortal))} is not a HubSpot portal id (digits)` };
+    if (portalId === undefined) return { ok: false, message: `workflow webhook portalId ${shown(rawPortal)} is not a HubSpot portal id (digits)` };
     event.portalId = portalId;
   }
   return { ok: true, value: { events: [event], rejected: [], source: 'workflow' } };

@@ -184,7 +184,7 @@ async function cancel(deps: Deps, _event: HttpEvent, id: string): Promise<HttpRe
   if (result.status === 'not-found' || result.call.workspaceId !== DEFAULT_WORKSPACE) return callNotFound(id);
   if (result.status === 'unchanged') return errorReply(409, 'not_cancellable', `call ${id} cannot be cancelled: ${result.reason}`);
   if (pending !== undefined) await deps.dispatcher.cancel({ callId: id, attempt: pending });
-  logger.info('call cancelled', { callId: id, agentId: result.call.agentId, portalId: result.call.portalId, contactId: result.call.contactId });
+  logger.info('call cancelled', { callId: id, agentId: result.call.agentId, portalId: result.call.portalId, contactId: result.call.contactId, status: result.call.status, reason: result.call.reason });
   return json(200, callView(result.call));
 }
 

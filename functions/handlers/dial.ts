@@ -81,7 +81,7 @@ async function placeCall(deps: Deps, call: CallRecord, job: DialJob, now: Date):
       agent.voice,
     );
     await updateCall(deps.store, call.id, (c) => recordPlaced(c, job.attempt, placed.providerCallId, deps.now()));
-    logger.info('call placed', { ...ids, provider: provider.name, providerCallId: placed.providerCallId });
+    logger.info('call placed', { ...ids, provider: provider.name, providerCallId: placed.providerCallId, status: call.status, reason: call.reason });
   } catch (err) {
     if (!(err instanceof VoiceProviderError)) throw err;
     logger.warn('voice provider error', { ...ids, provider: provider.name, retryable: err.retryable, status: err.status, error: err.message });

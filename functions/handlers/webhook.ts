@@ -58,6 +58,10 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
       for (const call of summary.calls) {
         logger.info('call stored', { callId: call.callId, agentId: agent.id, portalId: connection.portalId, contactId: call.objectId, status: call.status, reason: call.reason });
       }
+      // One line per rejected contact, so "why was contact X not called" finds it too.
+      for (const rejected of summary.rejected) {
+        logger.info('contact rejected', { agentId: agent.id, portalId: connection.portalId, contactId: rejected.objectId, reason: rejected.reason });
+      }
       logger.info('delivery accepted', { ...log, accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected.length });
       return json(200, summary);
     } catch (err) {
