@@ -126,7 +126,10 @@ export function recordOutcome(
   now: Date,
 ): Transition & { retryAt?: Date } {
   const attempt = currentAttempt(call, report.attempt);
-  if (!attempt || call.status !== 'dialing') {
+  // A placement that timed out may still have gone through; the provider's callback is
+  // the proof, so it settles the attempt and the redelivered job finds nothing to dial.
+  const placedDespiteError = call.status === 'scheduled' && attempt !== undefined && !attempt.startedAt && (attempt.dialErrors ?? 0) > 0;
+  if (!attempt || (call.status !== 'dialing' && !placedDespiteError)) {
     return { unchanged: `attempt ${report.attempt} is already settled or not current (call is ${call.status})` };
   }
   if (report.providerCallId && attempt.providerCallId && report.providerCallId !== attempt.providerCallId) {

@@ -66,6 +66,7 @@ describe('http voice provider against a fake back end', () => {
     expect(got.body).toEqual(request);
     expect(got.headers['x-hubdial-signature']).toBe(hmac(fake.secret, got.rawBody));
     expect(got.signatureValid).toBe(true);
+    expect(got.headers['idempotency-key']).toBe(`${request.callId}-${request.attempt}`);
   });
 
   it('a 500 is retryable and names the back end by origin and path only', async () => {

@@ -97,7 +97,8 @@ async function placeCall(request: PlaceCallRequest, config: Record<string, unkno
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'hubdial', [SIGNATURE_HEADER]: signBody(secret, body) },
+      // After a timeout the same attempt may be sent again: the key lets a back end ignore the repeat.
+      headers: { 'content-type': 'application/json', 'user-agent': 'hubdial', [SIGNATURE_HEADER]: signBody(secret, body), 'idempotency-key': `${request.callId}-${request.attempt}` },
       body,
       // A redirect would turn the POST into a GET elsewhere: report it instead.
       redirect: 'manual',
