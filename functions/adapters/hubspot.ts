@@ -1,10 +1,11 @@
 // HubSpot through @hubspot/api-client v14, as the core's HubSpotApi port. Every failure
 // leaves as a HubSpotError whose kind decides the webhook's answer (and so HubSpot's
 // redelivery); no SDK retry or limiter runs, so a slow HubSpot costs one bounded request.
-import { AssociationTypes, Client } from '@hubspot/api-client';
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/calls';
+import { AssociationTypes } from '@hubspot/api-client/lib/src/enums/AssociationTypes';
 import { HubSpotError } from '../core/errors';
 import type { ContactProperties, HubSpotApi } from '../core/ports';
+import { createHubSpotSdk } from './hubspot-sdk';
 
 export const DEFAULT_HUBSPOT_BASE_URL = 'https://api.hubapi.com';
 /** Per request: keeps a webhook delivery well inside HubSpot's 5 s reply limit. */
@@ -15,11 +16,7 @@ export const MAX_BATCH_READ_IDS = 100;
 export function createHubSpotApi(accessToken: string, opts: { basePath?: string; timeoutMs?: number } = {}): HubSpotApi {
   const basePath = (opts.basePath || process.env.HUBSPOT_BASE_URL || DEFAULT_HUBSPOT_BASE_URL).replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HUBSPOT_TIMEOUT_MS;
-  const client = new Client({ accessToken, basePath, numberOfApiCallRetries: 0, middleware: [keepStatusOfUnparsableErrors] });
-  // Resolved now: the SDK wraps these with whatever retry decorators are globally set at
-  // first use, and the Client constructor above has just set none.
-  const contacts = client.crm.contacts;
-  const calls = client.crm.objects.calls;
+  const { contacts, calls, get } = createHubSpotSdk({ accessToken, basePath, middleware: [keepStatusOfUnparsableErrors] });
 
   async function attempt<T>(operation: string, work: () => Promise<T>): Promise<T> {
     try {
@@ -32,7 +29,7 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
   return {
     async getAccountDetails() {
       const details = await attempt('account details read', async () => {
-        const res = await client.apiRequest({ method: 'GET', path: '/account-info/v3/details' });
+        const res = await get('/account-info/v3/details');
         const text = await res.text();
         const body = parseJson(text);
         if (!res.ok) throw new HttpFailure(res.status, body ?? text, headersOf(res));
