@@ -1,0 +1,151 @@
+// Counts what the embedded stack asks of DynamoDB and SQS, from inside this process.
+// startLocalStack keeps its SDK clients to itself, so the counting goes on the client
+// classes' send() for the duration of a run and comes off again after. DynamoDB requests
+// also ask for ReturnConsumedCapacity, so read and write units are dynalite's own
+// arithmetic (item size rounded up to 4 KB / 1 KB), not a guess.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { TABLE_KEYS } from '../functions/adapters/table-definition';
+
+export interface SdkCounts {
+  /** DynamoDB requests by command name (the local scheduler's excluded). */
+  dynamo: Record<string, number>;
+  /** Read and write request units of those requests (on-demand billing units). */
+  rru: number;
+  wru: number;
+  /**
+   * Write units the secondary indexes add on AWS (dynalite does not report them): with
+   * projection ALL, each put writes the item to every index whose key it has, twice when
+   * the index key changes (delete + insert).
+   */
+  gsiWru: number;
+  /** Requests of the table-backed local scheduler, which EventBridge Scheduler replaces on AWS. */
+  localScheduler: Record<string, number>;
+  /** SQS requests by command name. */
+  sqs: Record<string, number>;
+}
+
+export interface SdkCounter {
+  snapshot(): SdkCounts;
+  /**
+   * Holds every SQS ReceiveMessage until the returned function is called: the dial
+   * poller then waits, so an import can be measured without dialling on the same CPU
+   * (as on AWS, where dial runs in Lambdas of its own).
+   */
+  holdReceives(): () => void;
+  uninstall(): void;
+}
+
+type Send = (this: unknown, command: { input: Record<string, any>; constructor: { name: string } }, ...rest: unknown[]) => Promise<any>;
+
+const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand']);
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
+
+export function installSdkCounter(): SdkCounter {
+  const counts: SdkCounts = { dynamo: {}, rru: 0, wru: 0, gsiWru: 0, localScheduler: {}, sqs: {} };
+  // The index keys each stored item had after its last put, to tell an index insert
+  // from an index update from a key change.
+  const indexKeysOf = new Map<string, (string | undefined)[]>();
+
+  const dynamoProto = DynamoDBClient.prototype as unknown as { send: Send };
+  const sqsProto = SQSClient.prototype as unknown as { send: Send };
+  const dynamoSend = dynamoProto.send;
+  const sqsSend = sqsProto.send;
+
+  dynamoProto.send = async function (command, ...rest) {
+    const name = command.constructor.name;
+    const input = command.input;
+    if (isLocalSchedulerRequest(input)) {
+      bump(counts.localScheduler, name);
+      return dynamoSend.call(this, command, ...rest);
+    }
+    bump(counts.dynamo, name);
+    const metered = READS.has(name) || WRITES.has(name);
+    if (metered) input.ReturnConsumedCapacity ??= 'TOTAL';
+    try {
+      const output = await dynamoSend.call(this, command, ...rest);
+      const units = consumedUnits(output?.ConsumedCapacity);
+      if (READS.has(name)) counts.rru += units;
+      if (WRITES.has(name)) counts.wru += units;
+      if (name === 'PutItemCommand' && input.Item) counts.gsiWru += units * indexWrites(indexKeysOf, input.Item);
+      return output;
+    } catch (err) {
+      // DynamoDB bills a write whose condition failed as at least one write unit.
+      if (WRITES.has(name) && (err as Error)?.name === 'ConditionalCheckFailedException') counts.wru += 1;
+      throw err;
+    }
+  };
+
+  let gate: Promise<void> | undefined;
+  sqsProto.send = async function (command, ...rest) {
+    const name = command.constructor.name;
+    if (name === 'ReceiveMessageCommand' && gate) await gate;
+    bump(counts.sqs, name);
+    return sqsSend.call(this, command, ...rest);
+  };
+
+  return {
+    snapshot: () => structuredClone(counts),
+    holdReceives() {
+      let open!: () => void;
+      gate = new Promise((resolve) => (open = resolve));
+      return () => {
+        gate = undefined;
+        open();
+      };
+    },
+    uninstall() {
+      dynamoProto.send = dynamoSend;
+      sqsProto.send = sqsSend;
+    },
+  };
+}
+
+/** b - a, field by field. */
+export function countsBetween(a: SdkCounts, b: SdkCounts): SdkCounts {
+  const sub = (x: Record<string, number>, y: Record<string, number>) =>
+    Object.fromEntries(Object.keys(y).map((k) => [k, (y[k] ?? 0) - (x[k] ?? 0)]).filter(([, v]) => v !== 0));
+  return {
+    dynamo: sub(a.dynamo, b.dynamo),
+    rru: b.rru - a.rru,
+    wru: b.wru - a.wru,
+    gsiWru: b.gsiWru - a.gsiWru,
+    localScheduler: sub(a.localScheduler, b.localScheduler),
+    sqs: sub(a.sqs, b.sqs),
+  };
+}
+
+function bump(counter: Record<string, number>, name: string): void {
+  counter[name] = (counter[name] ?? 0) + 1;
+}
+
+function consumedUnits(consumed: unknown): number {
+  const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+  return list.reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c?.CapacityUnits ?? 0), 0);
+}
+
+/** Schedules live under SCHEDULE#<name> and are found through gsi2pk = SCHEDULES. */
+function isLocalSchedulerRequest(input: Record<string, any>): boolean {
+  const pk = input.Key?.pk?.S ?? input.Item?.pk?.S;
+  if (typeof pk === 'string') return pk.startsWith('SCHEDULE#');
+  const values = input.ExpressionAttributeValues as Record<string, { S?: string }> | undefined;
+  return Object.values(values ?? {}).some((v) => v?.S === 'SCHEDULES');
+}
+
+function indexWrites(indexKeysOf: Map<string, (string | undefined)[]>, item: Record<string, { S?: string }>): number {
+  const id = `${item[TABLE_KEYS.partitionKey]?.S}\u0000${item[TABLE_KEYS.sortKey]?.S}`;
+  const before = indexKeysOf.get(id) ?? [];
+  const after = TABLE_KEYS.indexes.map((index) => {
+    const pk = item[index.partitionKey]?.S;
+    const sk = item[index.sortKey]?.S;
+    return pk !== undefined && sk !== undefined ? `${pk}\u0000${sk}` : undefined;
+  });
+  indexKeysOf.set(id, after);
+  let writes = 0;
+  after.forEach((key, i) => {
+    const old = before[i];
+    if (key !== undefined && old !== undefined) writes += key === old ? 1 : 2;
+    else if (key !== undefined || old !== undefined) writes += 1;
+  });
+  return writes;
+}

@@ -1,0 +1,78 @@
+// The system the bench drives: the embedded stack (startLocalStack) with a fake HubSpot
+// holding the contacts and a fake voice back end, set up through the admin API as an
+// operator would: an API key, an agent calling at any time, HubSpot connected.
+import { startLocalStack, type LocalStack } from '../local/stack';
+import { makeContacts, startFakeHubSpot, type FakeHubSpot } from '../test/fakes/fake-hubspot';
+import { startFakeVoice, type FakeVoice } from '../test/fakes/fake-voice';
+import { startBackendThreads } from './backend-threads';
+
+const HUBSPOT_TOKEN = 'pat-na1-bench0000-0000-0000-0000-000000000000';
+const VOICE_SECRET = 'bench-voice-secret-0123456789';
+
+export interface StackUnderTest {
+  stack: LocalStack;
+  hubspot: FakeHubSpot;
+  voice: FakeVoice;
+  /** POST /call/crm-webhook with the agent's id and API key in the query, as HubSpot is configured. */
+  webhookUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startStackUnderTest(opts: { contacts: number; backends: 'inline' | 'threads' }): Promise<StackUnderTest> {
+  const stops: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const hubspot = await startFakeHubSpot({ token: HUBSPOT_TOKEN });
+    stops.push(() => hubspot.stop());
+    const voice = await startFakeVoice({ secret: VOICE_SECRET });
+    stops.push(() => voice.stop());
+    const threads = opts.backends === 'threads' ? await startBackendThreads() : undefined;
+    if (threads) stops.push(() => threads.stop());
+    const stack = await startLocalStack({
+      port: 0,
+      adminPort: 0,
+      hubspotBaseUrl: hubspot.url,
+      dynamodbEndpoint: threads?.dynamodbEndpoint,
+      sqsEndpoint: threads?.sqsEndpoint,
+      // The sweeper and the local scheduler have nothing to do in this run; fewer idle
+      // polls keep their requests out of the figures.
+      sweepEveryMs: 3_600_000,
+      schedulerPollMs: 1_000,
+    });
+    stops.push(() => stack.stop());
+
+    for (const [id, contact] of makeContacts(opts.contacts)) hubspot.contacts.set(id, contact);
+    const key = await admin<{ key: string }>(stack.adminUrl, 'POST', '/admin/api-keys', { name: 'bench' }, 201);
+    const agent = await admin<{ id: string }>(
+      stack.adminUrl,
+      'POST',
+      '/admin/agents',
+      {
+        name: 'Bench',
+        timezone: 'America/New_York',
+        defaultCountry: 'US',
+        variables: [
+          { name: 'firstname', source: 'hubspot', field: 'firstname' },
+          { name: 'company', source: 'hubspot', field: 'company' },
+        ],
+        voice: { provider: 'http', url: `${voice.url}/calls`, secret: VOICE_SECRET },
+      },
+      201,
+    );
+    await admin(stack.adminUrl, 'PUT', '/admin/integrations/hubspot', { accessToken: HUBSPOT_TOKEN }, 200);
+    const webhookUrl = `${stack.publicUrl}/call/crm-webhook?${new URLSearchParams({ agent_id: agent.id, type: 'hubspot', x_api_key: key.key })}`;
+    return { stack, hubspot, voice, webhookUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function admin<T = unknown>(base: string, method: string, path: string, body: unknown, expected: number): Promise<T> {
+  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status !== expected) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
