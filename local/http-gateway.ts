@@ -41,6 +41,13 @@ export async function startGateway(opts: { routes: Route[]; port: number; host: 
     });
   });
   server.keepAliveTimeout = 5000;
+  // Malformed requests and oversized headers get a JSON answer too, never an empty one.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({ message: status === 431 ? 'Request Header Fields Too Large' : 'Bad Request' });
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
@@ -58,7 +65,14 @@ export async function startGateway(opts: { routes: Route[]; port: number; host: 
 }
 
 async function handle(routes: CompiledRoute[], req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://local');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://local');
+  } catch {
+    req.resume();
+    send(res, { statusCode: 400, body: JSON.stringify({ message: 'Bad Request: the request target is not a valid URL path' }) });
+    return;
+  }
   const method = (req.method ?? 'GET').toUpperCase();
   const candidates = routes.filter((r) => r.pattern.test(url.pathname));
   const route = candidates.find((r) => r.method === method || r.method === 'ANY');
@@ -73,7 +87,15 @@ async function handle(routes: CompiledRoute[], req: IncomingMessage, res: Server
     return;
   }
   const match = route.pattern.exec(url.pathname) ?? [];
-  const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+  const pathParameters: Record<string, string> = {};
+  for (const [i, name] of route.params.entries()) {
+    try {
+      pathParameters[name] = decodeURIComponent(match[i + 1] ?? '');
+    } catch {
+      send(res, { statusCode: 400, body: JSON.stringify({ message: `Bad Request: path parameter ${name} is not valid percent-encoding` }) });
+      return;
+    }
+  }
   const result = await route.handler(toEvent(req, url, method, route, pathParameters, body));
   send(res, result);
 }
