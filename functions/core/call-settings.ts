@@ -142,8 +142,11 @@ export function parseCallDefaults(input: unknown): { ok: true; value: CallDefaul
 /** Query overrides agent defaults overrides SERVICE_DEFAULTS, setting by setting. */
 export function resolveCallSettings(query: CallDefaults, agentDefaults: CallDefaults | undefined): { ok: true; value: CallSettings } | { ok: false; error: ParamError } {
   const agent = agentDefaults ?? {};
-  const min = query.min_trigger_time ?? agent.min_trigger_time;
-  const max = query.max_trigger_time ?? agent.max_trigger_time;
+  // The window is one setting: a query that names either end replaces the agent's whole
+  // window, so one end from the URL never pairs with the other from the agent (20:00..18:00).
+  const fromQuery = query.min_trigger_time !== undefined || query.max_trigger_time !== undefined;
+  const min = fromQuery ? query.min_trigger_time : agent.min_trigger_time;
+  const max = fromQuery ? query.max_trigger_time : agent.max_trigger_time;
   const windowError = checkWindow(min, max, '', { min: origin(query.min_trigger_time), max: origin(query.max_trigger_time) });
   if (windowError) return { ok: false, error: windowError };
   const settings: CallSettings = {

@@ -24,9 +24,9 @@ describe('resolveCallSettings', () => {
   });
 
   it('takes the query over the agent defaults, setting by setting', () => {
-    expect(resolveCallSettings({ max_trigger_time: '18:00', num_of_retries: 3 }, agent)).toEqual({
+    expect(resolveCallSettings({ min_trigger_time: '09:00', max_trigger_time: '18:00', num_of_retries: 3 }, agent)).toEqual({
       ok: true,
-      value: { window: { min: '08:00', max: '18:00' }, carryOver: false, numOfRetries: 3, gapHours: [1] },
+      value: { window: { min: '09:00', max: '18:00' }, carryOver: false, numOfRetries: 3, gapHours: [1] },
     });
     expect(resolveCallSettings({ carry_over: true, gap_between_retries: [2, 4, 6] }, agent)).toEqual({
       ok: true,
@@ -50,9 +50,12 @@ describe('resolveCallSettings', () => {
     });
   });
 
-  it('completes a window from the agent defaults', () => {
-    const result = resolveCallSettings({ min_trigger_time: '10:00' }, { min_trigger_time: '09:00', max_trigger_time: '17:00' });
-    expect(result.ok && result.value.window).toEqual({ min: '10:00', max: '17:00' });
+  it('takes the window as one setting: the query pair replaces the agent pair, one end alone is an error', () => {
+    const agent = { min_trigger_time: '09:00', max_trigger_time: '18:00' };
+    expect(resolveCallSettings({ min_trigger_time: '10:00', max_trigger_time: '17:00' }, agent)).toMatchObject({ ok: true, value: { window: { min: '10:00', max: '17:00' } } });
+    expect(resolveCallSettings({}, agent)).toMatchObject({ ok: true, value: { window: { min: '09:00', max: '18:00' } } });
+    // Never 20:00 from the URL with 18:00 from the agent: a 22-hour window calling at 3 am.
+    expect(resolveCallSettings({ min_trigger_time: '20:00' }, agent)).toMatchObject({ ok: false, error: { parameter: 'max_trigger_time' } });
   });
 
   it('rejects an empty window (min == max)', () => {

@@ -115,13 +115,15 @@ describe('resolveCallSettings (property)', () => {
     { requiredKeys: [] },
   );
 
-  it('query over agent over service, setting by setting; a window needs both times, different', () => {
+  it('query over agent over service, setting by setting (the window as a pair); a window needs both times, different', () => {
     fc.assert(
       fc.property(partial, fc.option(partial, { nil: undefined }), (query, agentDefaults) => {
         const agent = agentDefaults ?? {};
         const result = resolveCallSettings(query, agentDefaults);
-        const min = query.min_trigger_time ?? agent.min_trigger_time;
-        const max = query.max_trigger_time ?? agent.max_trigger_time;
+        // The window is one setting: either end in the query replaces the agent's pair.
+        const fromQuery = query.min_trigger_time !== undefined || query.max_trigger_time !== undefined;
+        const min = fromQuery ? query.min_trigger_time : agent.min_trigger_time;
+        const max = fromQuery ? query.max_trigger_time : agent.max_trigger_time;
         const windowOk = (min === undefined && max === undefined) || (min !== undefined && max !== undefined && min !== max);
         expect(result.ok).toBe(windowOk);
         if (!result.ok) {
