@@ -1,6 +1,7 @@
 // Parsers for the flags that mirror the webhook's call parameters. They reject bad
 // input before any request, naming the flag, so a typo never reaches HubSpot's config.
 import { InvalidArgumentError } from 'commander';
+import { checkGaps, checkRetries, type FieldCheck } from '../functions/core/call-settings';
 import { parseClockTime } from '../functions/core/clock-time';
 import type { CallDefaults, VariableMapping } from './admin-client';
 
@@ -22,18 +23,19 @@ export function parseBoolean(value: string): boolean {
   throw new InvalidArgumentError('Use true or false.');
 }
 
+// The same checks the webhook applies, so a URL the CLI prints is one the server accepts.
+function fromCheck<T>(check: FieldCheck<T>): T {
+  if (!check.ok || check.value === undefined) throw new InvalidArgumentError(check.ok ? 'A value is required.' : check.message);
+  return check.value;
+}
+
 export function parseRetries(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Use a whole number of retries, e.g. 3 (0 for no retry).');
-  return Number(value);
+  return fromCheck(checkRetries('--retries', value, 'query'));
 }
 
 /** "2,4,6" -> [2, 4, 6] hours; the last gap repeats server-side when the list is shorter. */
 export function parseGaps(value: string): number[] {
-  const gaps = value.split(',').map((part) => part.trim());
-  if (gaps.some((gap) => !/^\d+(\.\d+)?$/.test(gap) || Number(gap) <= 0)) {
-    throw new InvalidArgumentError('Use hours between attempts separated by commas, e.g. 2,4,6.');
-  }
-  return gaps.map(Number);
+  return fromCheck(checkGaps('--gaps', value, 'query'));
 }
 
 export function parsePositiveInt(value: string): number {

@@ -4,8 +4,9 @@ import type { Call, CallPage } from '../admin-client';
 import { parsePositiveInt } from '../call-options';
 import { cliFor, UsageError, type Cli, type CliIo } from '../context';
 import { formatTime, keyValues, table, truncate } from '../format';
+import { CALL_STATUSES } from '../../functions/core/model';
 
-const STATUSES = ['scheduled', 'dialing', 'completed', 'failed', 'skipped', 'cancelled'];
+
 
 export function registerCalls(program: Command, io: CliIo): void {
   const calls = program.command('calls').description('call history: status, attempts and the reason for each change');
@@ -14,7 +15,7 @@ export function registerCalls(program: Command, io: CliIo): void {
     .command('list')
     .description('list calls, newest first')
     .option('--agent <id>', 'only this agent\'s calls')
-    .addOption(new Option('--status <status>', 'only calls in this status').choices(STATUSES))
+    .addOption(new Option('--status <status>', 'only calls in this status').choices(CALL_STATUSES))
     .option('--limit <n>', 'calls per page (the admin API allows 1-100)', parsePositiveInt)
     .option('--cursor <cursor>', 'continue from a previous page\'s next cursor')
     .option('--all', 'follow the cursors and list every matching call')

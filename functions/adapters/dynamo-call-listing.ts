@@ -2,7 +2,8 @@ import type { AttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-s
 import type { CallRecord, CallStatus } from '../core/model';
 import type { CallQuery, Page } from '../core/ports';
 import type { Item } from './dynamo-codec';
-import { decodeCursor, encodeCursor, InvalidCursorError } from './dynamo-cursor';
+import { InvalidCursorError } from '../core/errors';
+import { decodeCursor, encodeCursor } from './dynamo-cursor';
 import {
   agentCallsPartition,
   CALL_PK_PREFIX,

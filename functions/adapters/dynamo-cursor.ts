@@ -1,14 +1,9 @@
 // Opaque page cursors for the call listings. A cursor carries the query it belongs to,
 // so one handed back with different filters is refused instead of silently starting
-// somewhere unrelated. Every failure message names `cursor`: the admin handler turns
-// such errors into a 400 on that parameter.
+// somewhere unrelated. Failures are InvalidCursorError: the admin handler turns them
+// into a 400 on that parameter.
+import { InvalidCursorError } from '../core/errors';
 
-export class InvalidCursorError extends Error {
-  constructor(detail: string) {
-    super(`invalid cursor (${detail}): pass nextCursor from the previous page unchanged`);
-    this.name = 'InvalidCursorError';
-  }
-}
 
 export function encodeCursor(query: string, position: unknown): string {
   return Buffer.from(JSON.stringify({ q: query, p: position }), 'utf8').toString('base64url');

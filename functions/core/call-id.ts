@@ -13,6 +13,11 @@ export function deriveCallId(agentId: string, portalId: string, contactId: strin
   return `call_${sha256Hex(JSON.stringify(['hubdial-call-v1', agentId, portalId, contactId])).slice(0, 26)}`;
 }
 
+/** The shape deriveCallId produces; anything else names no call. */
+export function isCallId(value: string): boolean {
+  return /^call_[0-9a-f]{26}$/.test(value);
+}
+
 /** `prefix` + 20 url-safe random characters (120 bits), e.g. newId('agt_'). */
 export function newId(prefix: string): string {
   return `${prefix}${randomBytes(15).toString('base64url')}`;

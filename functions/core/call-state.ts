@@ -6,7 +6,7 @@ import type { AttemptTime } from './call-window';
 import { planAttemptTime } from './call-window';
 import type { Attempt, AttemptOutcome, CallRecord, CallSettings, CallStatus } from './model';
 import { TERMINAL_STATUSES } from './model';
-import { planRetry } from './retry-plan';
+import { OUTCOME_WORDS, planRetry } from './retry-plan';
 
 export type Transition = { call: CallRecord } | { unchanged: string };
 
@@ -142,14 +142,6 @@ export function recordOutcome(
   };
   return settleAttempt(call, settled, report.outcome, OUTCOME_WORDS[report.outcome], now);
 }
-
-const OUTCOME_WORDS: Record<AttemptOutcome, string> = {
-  completed: 'connected',
-  'no-answer': 'no answer',
-  busy: 'line busy',
-  failed: 'call failed',
-  voicemail: 'reached voicemail',
-};
 
 /** The provider never called back: count the attempt as failed so the call moves on. */
 export function expireAttempt(call: CallRecord, now: Date, afterMinutes: number): Transition & { retryAt?: Date } {

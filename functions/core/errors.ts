@@ -26,6 +26,11 @@ export class HubSpotError extends Error {
     super(message);
   }
 
+  /** The `error` code an API reply carries, e.g. `hubspot_missing_scopes`. */
+  get code(): string {
+    return `hubspot_${this.kind.replace('-', '_')}`;
+  }
+
   /** Worth retrying later (HubSpot redelivers on our non-2xx). */
   get retryable(): boolean {
     return this.kind === 'rate-limited' || this.kind === 'unavailable';
@@ -41,5 +46,13 @@ export class VoiceProviderError extends Error {
     readonly status?: number,
   ) {
     super(message);
+  }
+}
+
+/** A listing cursor that is not one this service issued for the same query. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+  constructor(detail: string) {
+    super(`invalid cursor (${detail}): pass nextCursor from the previous page unchanged`);
   }
 }

@@ -1,7 +1,8 @@
 // Proves a webhook delivery came from HubSpot, following "Validating requests from HubSpot":
 // v3 (HMAC over method + URI + body + timestamp) whenever HubSpot sends it; v2/v1 (plain
 // SHA-256, no timestamp) only for requests that carry nothing newer.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from './call-id';
 
 export interface SignedRequest {
   method: string;
@@ -72,10 +73,6 @@ function verifyV3(req: SignedRequest, signature: string, clientSecret: string, n
   const source = req.method.toUpperCase() + decodeUriForV3(req.url) + req.rawBody + timestamp;
   const expected = createHmac('sha256', clientSecret).update(source, 'utf8').digest('base64');
   return sameText(expected, signature.trim()) ? { ok: true, version: 'v3' } : fail('signature does not match');
-}
-
-function sha256Hex(source: string): string {
-  return createHash('sha256').update(source, 'utf8').digest('hex');
 }
 
 /** Constant time for equal lengths; a length difference alone reveals nothing secret. */

@@ -1,7 +1,8 @@
 // The records hubdial keeps. Times are ISO 8601 UTC strings so a record reads the same
 // in DynamoDB, in an admin response and in a log line.
 
-export type CallStatus = 'scheduled' | 'dialing' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+export const CALL_STATUSES = ['scheduled', 'dialing', 'completed', 'failed', 'skipped', 'cancelled'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'failed', 'skipped', 'cancelled'];
 
 export type AttemptOutcome = 'completed' | 'no-answer' | 'busy' | 'failed' | 'voicemail';

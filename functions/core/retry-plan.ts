@@ -17,7 +17,8 @@ export function gapHoursForRetry(gapHours: number[], retryNumber: number): numbe
   return gaps[index] ?? gaps[gaps.length - 1] ?? 2;
 }
 
-const NOT_CONNECTED: Record<AttemptOutcome, string> = {
+/** How an attempt's outcome reads in a reason. */
+export const OUTCOME_WORDS: Record<AttemptOutcome, string> = {
   completed: 'connected',
   'no-answer': 'no answer',
   busy: 'line busy',
@@ -34,7 +35,7 @@ export function planRetry(settings: CallSettings, attemptsMade: number, lastAtte
   if (lastOutcome === 'completed') return { exhausted: `connected on attempt ${made}: no retry needed` };
   const allowed = 1 + settings.numOfRetries;
   if (made >= allowed) {
-    const what = lastOutcome ? NOT_CONNECTED[lastOutcome] : 'not connected';
+    const what = lastOutcome ? OUTCOME_WORDS[lastOutcome] : 'not connected';
     return { exhausted: `${what} after ${made} attempt${made === 1 ? '' : 's'} (num_of_retries=${settings.numOfRetries})` };
   }
   const gap = gapHoursForRetry(settings.gapHours, made);

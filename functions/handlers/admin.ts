@@ -5,9 +5,9 @@ import { generateApiKey, hashApiKey } from '../core/api-key';
 import { newId } from '../core/call-id';
 import { cancelCall, pendingAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
-import { HubSpotError } from '../core/errors';
+import { HubSpotError, InvalidCursorError } from '../core/errors';
 import { connectHubSpot } from '../core/hubspot-connection';
-import { DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
+import { CALL_STATUSES, DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
 import { redactVoiceConfig, validateVoiceConfig } from '../adapters/voice/registry';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { errorReply, json, jsonObjectBody, type HttpEvent, type HttpResult } from '../commons/http';
@@ -16,7 +16,6 @@ import { logger } from '../commons/logger';
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>;
 type Route = (deps: Deps, event: HttpEvent, id: string) => Promise<HttpResult>;
 
-const STATUSES: CallStatus[] = ['scheduled', 'dialing', 'completed', 'failed', 'skipped', 'cancelled'];
 
 const routes: [method: string, path: RegExp, route: Route][] = [
   ['POST', /^\/admin\/api-keys$/, createApiKey],
@@ -44,7 +43,8 @@ export function createAdminHandler(deps: Deps) {
         : errorReply(404, 'not_found', `no admin route ${method} ${path}`);
     }
     const [, pattern, route] = found;
-    const id = decodeURIComponent(pattern.exec(path)?.[1] ?? '');
+    const id = pathId(pattern.exec(path)?.[1]);
+    if (id === undefined) return errorReply(404, 'not_found', `no such resource: ${path.slice(0, 200)}`);
     try {
       return await route(deps, event, id);
     } catch (err) {
@@ -138,7 +138,7 @@ async function connect(deps: Deps, event: HttpEvent): Promise<HttpResult> {
     logger.warn('hubspot connection refused', { hubspotError: err.kind, status: err.details.status, correlationId: err.details.correlationId });
     const status = err.retryable ? 503 : 400;
     return json(status, {
-      error: `hubspot_${err.kind.replace('-', '_')}`,
+      error: err.code,
       message: err.message,
       parameter: 'accessToken',
       ...(err.details.requiredScopes ? { requiredScopes: err.details.requiredScopes } : {}),
@@ -154,8 +154,8 @@ async function getConnection(deps: Deps): Promise<HttpResult> {
 async function listCalls(deps: Deps, event: HttpEvent): Promise<HttpResult> {
   const q = event.queryStringParameters ?? {};
   const status = q.status as CallStatus | undefined;
-  if (status !== undefined && !STATUSES.includes(status)) {
-    return errorReply(400, 'invalid_parameter', `status must be one of ${STATUSES.join(', ')}`, 'status');
+  if (status !== undefined && !CALL_STATUSES.includes(status)) {
+    return errorReply(400, 'invalid_parameter', `status must be one of ${CALL_STATUSES.join(', ')}`, 'status');
   }
   const limit = q.limit === undefined ? 25 : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) return errorReply(400, 'invalid_parameter', 'limit must be a whole number from 1 to 100', 'limit');
@@ -163,7 +163,7 @@ async function listCalls(deps: Deps, event: HttpEvent): Promise<HttpResult> {
     const page = await deps.store.listCalls({ agentId: q.agent_id || undefined, status, limit, cursor: q.cursor || undefined });
     return json(200, { items: page.items.map(callView), nextCursor: page.nextCursor ?? null });
   } catch (err) {
-    if (err instanceof Error && /cursor/i.test(err.message)) return errorReply(400, 'invalid_parameter', 'cursor is not valid: pass nextCursor from the previous page unchanged', 'cursor');
+    if (err instanceof InvalidCursorError) return errorReply(400, 'invalid_parameter', 'cursor is not valid: pass nextCursor from the previous page unchanged', 'cursor');
     throw err;
   }
 }
@@ -200,6 +200,17 @@ function keepStoredVoiceSettings(sent: Record<string, unknown>, stored: VoiceCon
     if (merged[key] === undefined || (merged[key] === shown[key] && shown[key] !== value)) merged[key] = value;
   }
   return merged;
+}
+
+/** Ids are short url-safe strings; anything else names nothing stored (and DynamoDB keys cap at 2 KB). */
+function pathId(raw: string | undefined): string | undefined {
+  if (raw === undefined) return '';
+  try {
+    const id = decodeURIComponent(raw);
+    return /^[A-Za-z0-9_-]{1,128}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function agentView(agent: Agent) {

@@ -1,4 +1,5 @@
 // POST /call/status/{provider} — a voice provider reports how an attempt went.
+import { isCallId } from '../core/call-id';
 import { callbackTokenValid } from '../core/callback-url';
 import { pendingAttempt, recordOutcome } from '../core/call-state';
 import { callEngagement } from '../core/call-engagement';
@@ -22,7 +23,7 @@ export function createCallStatusHandler(deps: Deps) {
 
     const query = queryOf(event);
     const attempt = Number(query.attempt);
-    if (!query.call_id || !Number.isInteger(attempt) || attempt < 1) {
+    if (!query.call_id || !isCallId(query.call_id) || !Number.isInteger(attempt) || attempt < 1) {
       return errorReply(400, 'invalid_parameter', 'call_id and attempt are required in the status callback URL: use the statusCallbackUrl exactly as hubdial sent it', 'call_id');
     }
     const job = { callId: query.call_id, attempt };

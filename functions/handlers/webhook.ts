@@ -76,9 +76,9 @@ function hubspotFailure(err: unknown, log: Record<string, unknown>): HttpResult 
     logger.warn('HubSpot contact read failed', { ...log, hubspotError: err.kind, status: err.details.status, policyName: err.details.policyName, correlationId: err.details.correlationId });
     if (err.retryable) {
       const retryAfter = String(err.details.retryAfterSeconds ?? 10);
-      return json(503, { error: `hubspot_${err.kind.replace('-', '_')}`, message: `HubSpot is unavailable or rate limited (${err.message}); redeliver later` }, { 'retry-after': retryAfter });
+      return json(503, { error: err.code, message: `HubSpot is unavailable or rate limited (${err.message}); redeliver later` }, { 'retry-after': retryAfter });
     }
-    return errorReply(502, `hubspot_${err.kind.replace('-', '_')}`, err.message);
+    return json(502, { error: err.code, message: err.message, ...(err.details.requiredScopes ? { requiredScopes: err.details.requiredScopes } : {}) });
   }
   logger.error('delivery failed', { ...log, error: err instanceof Error ? err.message : String(err) });
   return errorReply(500, 'internal_error', 'the delivery could not be stored; HubSpot will redeliver it');

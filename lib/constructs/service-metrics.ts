@@ -3,8 +3,8 @@ import { MathExpression, Metric, type IMetric } from 'aws-cdk-lib/aws-cloudwatch
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WEBHOOK_PATH } from './service-api';
+import { CALL_STATUSES } from '../../functions/core/model';
 
-export const CALL_STATUSES = ['scheduled', 'dialing', 'completed', 'failed', 'skipped', 'cancelled'] as const;
 
 export const METRIC_NAMES = {
   callsByStatus: 'CallsByStatus',

@@ -1,4 +1,5 @@
 import { deriveCallId } from '../../functions/core/call-id';
+import { createAdminHandler } from '../../functions/handlers/admin';
 import { creationEvents, HUBSPOT_TOKEN, startTestStack, type TestStack } from '../support/local-stack';
 
 describe('admin API on the loopback listener', () => {
@@ -69,6 +70,12 @@ describe('admin API on the loopback listener', () => {
     expect((await t.admin('GET', '/admin/nope')).status).toBe(404);
     expect((await t.admin('PATCH', '/admin/agents')).status).toBe(405);
     expect((await t.admin('POST', '/admin/agents', '{not json')).body.error).toBe('invalid_body');
+    // Malformed or oversized ids name nothing stored: 404, never a 5xx from DynamoDB's key limits.
+    // (The local gateway already refuses bad encoding; on AWS the handler sees it.)
+    const admin = createAdminHandler(t.stack.deps);
+    const event = { rawPath: '/admin/agents/%E0%A4%A', rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET' } } } as unknown as Parameters<typeof admin>[0];
+    expect((await admin(event)).statusCode).toBe(404);
+    expect((await t.admin('GET', `/admin/calls/${'x'.repeat(3000)}`)).status).toBe(404);
   });
 
   it('connects HubSpot, learning the portal, and never returns the token', async () => {
