@@ -9,6 +9,7 @@ const common = {
   transform,
   transformIgnorePatterns: ['/node_modules/(?!(valibot|fauxqs|commander)/)'],
   moduleNameMapper: { '^fauxqs$': '<rootDir>/node_modules/fauxqs/dist/app.js' },
+  setupFiles: ['<rootDir>/test/support/fast-check-seed.ts'],
 };
 
 /** @type {import('jest').Config} */

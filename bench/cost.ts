@@ -46,7 +46,8 @@ export interface CostEstimate {
 export function estimateCostPer1000(run: ScenarioResult): CostEstimate {
   const per1000 = 1000 / run.config.contacts;
   const callbacks = run.callbacks;
-  const messagesSent = run.sdk.sqs.SendMessageCommand ?? 0;
+  const messagesSent = run.sdk.sqs.MessagesSent ?? 0;
+  const sendRequests = (sqs: Record<string, number>) => (sqs.SendMessageCommand ?? 0) + (sqs.SendMessageBatchCommand ?? 0);
   const schedules = (run.sdk.localScheduler.PutItemCommand ?? 0) + (callbacks?.sdk.localScheduler.PutItemCommand ?? 0);
 
   const deliveries = run.deliveries * per1000;
@@ -66,9 +67,12 @@ export function estimateCostPer1000(run: ScenarioResult): CostEstimate {
 
   const rru = run.sdk.rru * per1000 + perCallback(callbacks?.sdk.rru ?? 0);
   const wru = (run.sdk.wru + run.sdk.gsiWru) * per1000 + perCallback((callbacks?.sdk.wru ?? 0) + (callbacks?.sdk.gsiWru ?? 0));
-  // On AWS the dial function's event source receives and deletes each message (batch
-  // size 1): one ReceiveMessage and one DeleteMessage per message at most.
-  const sqsRequests = (messagesSent * per1000 + perCallback(callbacks?.sdk.sqs.SendMessageCommand ?? 0)) * 3;
+  // Intake sends up to 10 jobs per SendMessageBatch; on AWS the dial function's event
+  // source receives and deletes each message (batch size 1): one ReceiveMessage and one
+  // DeleteMessage per message at most.
+  const sqsRequests =
+    (sendRequests(run.sdk.sqs) + 2 * messagesSent) * per1000 +
+    perCallback(callbacks ? sendRequests(callbacks.sdk.sqs) + 2 * (callbacks.sdk.sqs.MessagesSent ?? 0) : 0);
 
   const perMillion = (n: number, price: number) => (n / 1e6) * price;
   const lines: CostLine[] = [
@@ -104,7 +108,7 @@ export function estimateCostPer1000(run: ScenarioResult): CostEstimate {
     },
     {
       service: 'SQS (standard)',
-      quantity: `${fmt(sqsRequests)} requests (send + receive + delete per dial job)`,
+      quantity: `${fmt(sqsRequests)} requests (batched sends + receive + delete per dial job)`,
       unitPrice: `$${PRICES.sqsPerMillionRequests.toFixed(2)} / million requests`,
       usd: perMillion(sqsRequests, PRICES.sqsPerMillionRequests),
     },

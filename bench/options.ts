@@ -18,6 +18,8 @@ export interface BenchOptions {
   bundle: boolean;
   backends: 'inline' | 'threads';
   dials: 'during' | 'after';
+  /** Dial batches the local poller handles at once (startLocalStack's pollerConcurrency). */
+  pollerConcurrency: number;
   /** Give up waiting for dials after this long. */
   dialTimeoutSeconds: number;
 }
@@ -37,6 +39,8 @@ const HELP = `npm run bench -- [flags]
   --dials WHEN            during: the dial poller runs while deliveries arrive, as with
                           \`npm start\`; after: it waits for the last ack, so the import
                           has the CPU to itself, as the webhook Lambda has on AWS (default during)
+  --poller-concurrency N  dial batches of 10 the local SQS poller handles at once (default 2,
+                          as \`npm start\`)
   --dial-timeout S        seconds to wait for every contact to be dialled (default 120)
   --markdown              also print the figures as a README snippet`;
 
@@ -56,6 +60,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       markdown: { type: 'boolean', default: false },
       backends: { type: 'string', default: 'inline' },
       dials: { type: 'string', default: 'during' },
+      'poller-concurrency': { type: 'string', default: '2' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -81,6 +86,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     callbacks: whole('--callbacks', values.callbacks, 0),
     bundle: !values['no-bundle'],
     dialTimeoutSeconds: whole('--dial-timeout', values['dial-timeout'], 1),
+    pollerConcurrency: whole('--poller-concurrency', values['poller-concurrency'], 1),
     markdown: values.markdown,
   };
 }

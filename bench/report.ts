@@ -77,8 +77,8 @@ function rows(r: Report): Row[] {
     ],
     ['DynamoDB units per contact: RRU / WRU table / WRU GSIs', `${perContact(main.sdk.rru, main)} / ${perContact(main.sdk.wru, main)} / ${perContact(main.sdk.gsiWru, main)}`],
     [
-      'SQS requests per contact: send / receive / delete batch',
-      `${perContact(main.sdk.sqs.SendMessageCommand, main)} / ${perContact(main.sdk.sqs.ReceiveMessageCommand, main)} / ${perContact(main.sdk.sqs.DeleteMessageBatchCommand, main)}`,
+      'SQS requests per contact: send / send batch / receive / delete batch',
+      `${perContact(main.sdk.sqs.SendMessageCommand, main)} / ${perContact(main.sdk.sqs.SendMessageBatchCommand, main)} / ${perContact(main.sdk.sqs.ReceiveMessageCommand, main)} / ${perContact(main.sdk.sqs.DeleteMessageBatchCommand, main)}`,
     ],
     ['schedules created (attempts > 15 min away)', String(main.sdk.localScheduler.PutItemCommand ?? 0)],
     ['process CPU per contact, ms (all threads): import window / until all dialled', `${num(main.cpu.importMsPerContact)} / ${num(main.cpu.pipelineMsPerContact ?? Number.NaN)}`, baseline && num(baseline.cpu.importMsPerContact)],
@@ -119,7 +119,7 @@ function targets(r: Report): Row[] {
 function heading(r: Report): string[] {
   const c = r.main.config;
   return [
-    `${c.contacts} contacts in ${r.main.deliveries} deliveries of ${c.deliverySize}, ${c.inFlight} in flight, on the embedded stack (startLocalStack: dynalite in memory and fauxqs ${c.backends === 'threads' ? 'on worker threads' : 'on the same event loop, as npm start runs them'}; local SQS poller: 1 worker × 10 messages)`,
+    `${c.contacts} contacts in ${r.main.deliveries} deliveries of ${c.deliverySize}, ${c.inFlight} in flight, on the embedded stack (startLocalStack: dynalite in memory and fauxqs ${c.backends === 'threads' ? 'on worker threads' : 'on the same event loop, as npm start runs them'}; local SQS poller: ${c.pollerConcurrency} workers × 10 messages)`,
     `fake HubSpot adds ${c.hubspotLatencyMs} ms to every reply; the fake voice back end answers at once; ${c.dials === 'after' ? 'the dial poller held until the last ack' : 'calls are dialled while deliveries still arrive'}; handlers log at ${process.env.LOG_LEVEL ?? 'INFO'}`,
     r.baseline ? `baseline: the same stack and code, reading each contact with GET /crm/v3/objects/contacts/{id}, ${r.baseline.config.naiveConcurrency} at a time` : 'baseline: skipped',
     `machine: ${machineLine(r.machine)}; ${r.date}`,

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     dialTimeoutSeconds: opts.dialTimeoutSeconds,
     backends: opts.backends,
     dials: opts.dials,
+    pollerConcurrency: opts.pollerConcurrency,
     counter,
   };
   try {

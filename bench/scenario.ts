@@ -6,7 +6,6 @@ import { performance } from 'node:perf_hooks';
 import type { OperationCounts } from '../functions/adapters/dynamo-store';
 import { creationEvents } from '../test/support/local-stack';
 import { sleep, SETTLE_MS, trackDials, type DialFigures } from './dial-tracker';
-import { naiveHubSpotFor } from './naive-intake';
 import { countsBetween, type SdkCounter, type SdkCounts } from './sdk-counters';
 import { startStackUnderTest } from './stack-under-test';
 import { postStatusCallbacks, type CallbackFigures } from './status-callbacks';
@@ -28,6 +27,8 @@ export interface ScenarioConfig {
   dialTimeoutSeconds: number;
   /** Where dynalite and fauxqs run: on this event loop (as `npm start`) or on worker threads. */
   backends: 'inline' | 'threads';
+  /** Dial batches the local poller handles at once. */
+  pollerConcurrency: number;
   counter: SdkCounter;
 }
 
@@ -65,15 +66,10 @@ interface Ack {
 
 export async function runScenario(config: ScenarioConfig): Promise<ScenarioResult> {
   const { counter, ...shown } = config;
-  const sut = await startStackUnderTest({ contacts: config.contacts + config.deliverySize, backends: config.backends });
+  const sut = await startStackUnderTest({ contacts: config.contacts + config.deliverySize, backends: config.backends, naiveConcurrency: config.naiveConcurrency, pollerConcurrency: config.pollerConcurrency });
   const { stack, hubspot, voice } = sut;
   let releaseDials: (() => void) | undefined;
   try {
-    if (config.naiveConcurrency !== undefined) {
-      // startLocalStack has no hubspotFor option; its handlers read deps.hubspotFor on
-      // every delivery, so swapping it here changes only the HubSpot read.
-      stack.deps.hubspotFor = naiveHubSpotFor(stack.deps.hubspotFor, config.naiveConcurrency);
-    }
     const tracker = trackDials(voice);
     hubspot.delayMs = config.hubspotLatencyMs;
     const ids = [...hubspot.contacts.keys()];

@@ -21,7 +21,7 @@ export interface SdkCounts {
   gsiWru: number;
   /** Requests of the table-backed local scheduler, which EventBridge Scheduler replaces on AWS. */
   localScheduler: Record<string, number>;
-  /** SQS requests by command name. */
+  /** SQS requests by command name, and `MessagesSent`: messages enqueued (a batch request counts its entries). */
   sqs: Record<string, number>;
 }
 
@@ -81,6 +81,8 @@ export function installSdkCounter(): SdkCounter {
     const name = command.constructor.name;
     if (name === 'ReceiveMessageCommand' && gate) await gate;
     bump(counts.sqs, name);
+    if (name === 'SendMessageCommand') bump(counts.sqs, 'MessagesSent');
+    if (name === 'SendMessageBatchCommand') counts.sqs.MessagesSent = (counts.sqs.MessagesSent ?? 0) + (command.input.Entries?.length ?? 0);
     return sqsSend.call(this, command, ...rest);
   };
 

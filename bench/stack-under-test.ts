@@ -1,10 +1,12 @@
 // The system the bench drives: the embedded stack (startLocalStack) with a fake HubSpot
 // holding the contacts and a fake voice back end, set up through the admin API as an
 // operator would: an API key, an agent calling at any time, HubSpot connected.
+import { createHubSpotApi } from '../functions/adapters/hubspot';
 import { startLocalStack, type LocalStack } from '../local/stack';
 import { makeContacts, startFakeHubSpot, type FakeHubSpot } from '../test/fakes/fake-hubspot';
 import { startFakeVoice, type FakeVoice } from '../test/fakes/fake-voice';
 import { startBackendThreads } from './backend-threads';
+import { naiveHubSpotFor } from './naive-intake';
 
 const HUBSPOT_TOKEN = 'pat-na1-bench0000-0000-0000-0000-000000000000';
 const VOICE_SECRET = 'bench-voice-secret-0123456789';
@@ -18,7 +20,15 @@ export interface StackUnderTest {
   stop(): Promise<void>;
 }
 
-export async function startStackUnderTest(opts: { contacts: number; backends: 'inline' | 'threads' }): Promise<StackUnderTest> {
+export interface StackUnderTestOptions {
+  contacts: number;
+  backends: 'inline' | 'threads';
+  /** Set for the naive baseline: HubSpot read one contact at a time, this many at once. */
+  naiveConcurrency?: number;
+  pollerConcurrency: number;
+}
+
+export async function startStackUnderTest(opts: StackUnderTestOptions): Promise<StackUnderTest> {
   const stops: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -34,11 +44,14 @@ export async function startStackUnderTest(opts: { contacts: number; backends: 'i
       port: 0,
       adminPort: 0,
       hubspotBaseUrl: hubspot.url,
+      // Only the HubSpot read changes for the baseline; the rest is the same code.
+      hubspotFor: opts.naiveConcurrency === undefined ? undefined : naiveHubSpotFor((token) => createHubSpotApi(token, { basePath: hubspot.url }), opts.naiveConcurrency),
       dynamodbEndpoint: threads?.dynamodbEndpoint,
       sqsEndpoint: threads?.sqsEndpoint,
       // The sweeper and the local scheduler have nothing to do in this run; fewer idle
       // polls keep their requests out of the figures.
       sweepEveryMs: 3_600_000,
+      pollerConcurrency: opts.pollerConcurrency,
       schedulerPollMs: 1_000,
     });
     stops.push(() => stack.stop());

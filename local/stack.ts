@@ -11,6 +11,7 @@ import { createLocalScheduler } from '../functions/adapters/local-scheduler';
 import { createSqsDialQueue } from '../functions/adapters/sqs-dial-queue';
 import { voiceProvider } from '../functions/adapters/voice/registry';
 import type { AppDeps } from '../functions/commons/deps';
+import type { HubSpotApiFactory } from '../functions/core/ports';
 import { createAdminHandler } from '../functions/handlers/admin';
 import { createCallStatusHandler } from '../functions/handlers/call-status';
 import { createDialHandler } from '../functions/handlers/dial';
@@ -38,6 +39,10 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   sweepEveryMs?: number;
   schedulerPollMs?: number;
+  /** SQS batches of dial jobs handled at once, as Lambda's maxConcurrency (default 2). */
+  pollerConcurrency?: number;
+  /** Who reads HubSpot for a token; defaults to the real API at `hubspotBaseUrl` (benches and tests wrap it). */
+  hubspotFor?: HubSpotApiFactory;
 }
 
 export interface LocalStack {
@@ -85,7 +90,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const deps: AppDeps = {
       store,
       dispatcher: createAttemptDispatcher(queue, scheduler),
-      hubspotFor: (token) => createHubSpotApi(token, { basePath: opts.hubspotBaseUrl }),
+      hubspotFor: opts.hubspotFor ?? ((token) => createHubSpotApi(token, { basePath: opts.hubspotBaseUrl })),
       voiceProvider,
       publicBaseUrl: opts.publicBaseUrl ?? '',
       now,
@@ -114,7 +119,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const adminGateway = await startGateway({ host: '127.0.0.1', port: opts.adminPort, routes: [{ method: 'ANY', path: '/admin/{proxy+}', handler: admin }] });
     stops.push(adminGateway.stop);
 
-    const poller = createSqsPoller({ client: sqs, queueUrl, handler: createDialHandler(deps), batchSize: 10, waitTimeSeconds: 1, visibilityTimeout: opts.visibilityTimeoutSeconds ?? 30 });
+    const poller = createSqsPoller({
+      client: sqs,
+      queueUrl,
+      handler: createDialHandler(deps),
+      batchSize: 10,
+      waitTimeSeconds: 1,
+      visibilityTimeout: opts.visibilityTimeoutSeconds ?? 30,
+      maxConcurrency: opts.pollerConcurrency ?? 2,
+    });
     poller.start();
     stops.push(() => poller.stop());
     scheduler.start();

@@ -1,5 +1,9 @@
 import { chooseDispatch } from '../core/dispatch-rule';
+import type { DialJob } from '../core/model';
 import type { AttemptDispatcher, AttemptScheduler, DialQueue } from '../core/ports';
+
+/** Schedules created at once by dispatchMany: EventBridge Scheduler throttles bursts. */
+const SCHEDULES_AT_ONCE = 5;
 
 // The one place that decides between "SQS delay" and "a schedule" (rule in
 // core/dispatch-rule). Schedules are written in UTC: the attempt's instant was already
@@ -11,8 +15,31 @@ export function createAttemptDispatcher(queue: DialQueue, scheduler: AttemptSche
       if (choice.via === 'queue') await queue.send(job, choice.delaySeconds);
       else await scheduler.schedule(job, at, 'UTC', now);
     },
+    // Near jobs share SendMessageBatch requests; later ones are schedules, which have no
+    // batch API, so they go one by one (a few at once).
+    async dispatchMany(items, now) {
+      const near: { job: DialJob; delaySeconds: number }[] = [];
+      const later: { job: DialJob; at: Date }[] = [];
+      for (const { job, at } of items) {
+        const choice = chooseDispatch(at, now);
+        if (choice.via === 'queue') near.push({ job, delaySeconds: choice.delaySeconds });
+        else later.push({ job, at });
+      }
+      await Promise.all([
+        near.length > 0 ? queue.sendMany(near) : undefined,
+        forEachLimited(later, SCHEDULES_AT_ONCE, ({ job, at }) => scheduler.schedule(job, at, 'UTC', now)),
+      ]);
+    },
     // A message already in SQS cannot be recalled; the dial handler ignores jobs for
     // calls that are no longer scheduled, so removing the schedule is all there is to do.
     cancel: (job) => scheduler.cancel(job),
   };
+}
+
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  });
+  await Promise.all(lanes);
 }

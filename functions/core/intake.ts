@@ -3,7 +3,7 @@
 import { deriveCallId } from './call-id';
 import { newCall, pendingAttempt } from './call-state';
 import type { ParsedDelivery } from './hubspot-events';
-import type { Agent, CallSettings, CallStatus } from './model';
+import type { Agent, CallRecord, CallSettings, CallStatus, DialJob } from './model';
 import { normalizePhone } from './phone';
 import type { AttemptDispatcher, HubSpotApi, Store } from './ports';
 import { contactPhone, hubspotPropertiesToRead, mapVariables } from './variables';
@@ -35,11 +35,13 @@ const WRITE_CONCURRENCY = 25;
 
 /**
  * Order matters for "nothing lost, nothing twice": contacts are read before anything is
- * written, and each call is stored before its first attempt is handed to the
- * dispatcher, so a dial job never arrives before its call. Any failure throws, so the
- * webhook answers non-2xx and HubSpot redelivers. A call stored whose hand-off failed
- * is found again by that redelivery (or by the sweeper) and handed off again; the dial
- * handler's conditional SCHEDULED -> DIALING write makes a second hand-off harmless.
+ * written, and every call is stored before any first attempt is handed to the
+ * dispatcher, so a dial job never arrives before its call. The hand-offs of one delivery
+ * go out together (one dispatchMany: a few SQS batch requests instead of one request per
+ * contact). Any failure throws, so the webhook answers non-2xx and HubSpot redelivers.
+ * A call stored whose hand-off failed is found again by that redelivery (or by the
+ * sweeper) and handed off again; the dial handler's conditional SCHEDULED -> DIALING
+ * write makes a second hand-off harmless.
  */
 export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Promise<DeliverySummary> {
   const summary: DeliverySummary = { accepted: 0, duplicates: 0, rejected: [...req.delivery.rejected], calls: [] };
@@ -63,48 +65,54 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
   summary.duplicates += callIdByContact.size - fresh.length;
   // HubSpot redelivers after a failed answer: a call stored then may have missed its
   // hand-off, so a first attempt still waiting is handed off again (a no-op otherwise).
+  const handOffs: { job: DialJob; at: Date }[] = [];
   for (const call of existing.values()) {
     const waiting = pendingAttempt(call);
-    if (waiting?.number === 1) await deps.dispatcher.dispatch({ callId: call.id, attempt: 1 }, new Date(waiting.scheduledAt), req.now);
+    if (waiting?.number === 1) handOffs.push({ job: { callId: call.id, attempt: 1 }, at: new Date(waiting.scheduledAt) });
   }
-  if (fresh.length === 0) return summary;
 
-  const contacts = await deps.hubspot.batchReadContacts(
-    fresh.map(([contactId]) => contactId),
-    hubspotPropertiesToRead(req.agent.variables),
-  );
-
-  await forEachLimited(fresh, WRITE_CONCURRENCY, async ([contactId, callId]) => {
-    const properties = contacts.get(contactId);
-    if (!properties) {
-      summary.rejected.push({ objectId: contactId, reason: `contact ${contactId} was not found in HubSpot (deleted or merged before it could be read)` });
-      return;
-    }
-    const { variables, missing } = mapVariables(req.agent.variables, properties);
-    const call = newCall({
-      id: callId,
-      workspaceId: req.agent.workspaceId,
-      agentId: req.agent.id,
-      portalId: req.portalId,
-      contactId,
-      timezone: req.agent.timezone,
-      settings: req.settings,
-      variables,
-      phone: normalizePhone(contactPhone(properties), req.agent.defaultCountry),
-      now: req.now,
+  const created: CallRecord[] = [];
+  if (fresh.length > 0) {
+    const contacts = await deps.hubspot.batchReadContacts(
+      fresh.map(([contactId]) => contactId),
+      hubspotPropertiesToRead(req.agent.variables),
+    );
+    await forEachLimited(fresh, WRITE_CONCURRENCY, async ([contactId, callId]) => {
+      const properties = contacts.get(contactId);
+      if (!properties) {
+        summary.rejected.push({ objectId: contactId, reason: `contact ${contactId} was not found in HubSpot (deleted or merged before it could be read)` });
+        return;
+      }
+      const { variables, missing } = mapVariables(req.agent.variables, properties);
+      const call = newCall({
+        id: callId,
+        workspaceId: req.agent.workspaceId,
+        agentId: req.agent.id,
+        portalId: req.portalId,
+        contactId,
+        timezone: req.agent.timezone,
+        settings: req.settings,
+        variables,
+        phone: normalizePhone(contactPhone(properties), req.agent.defaultCountry),
+        now: req.now,
+      });
+      if (missing.length > 0) call.missingVariables = missing;
+      if ((await deps.store.createCall(call)) === 'exists') summary.duplicates += 1;
+      else created.push(call);
     });
-    if (missing.length > 0) call.missingVariables = missing;
-    if ((await deps.store.createCall(call)) === 'exists') {
-      summary.duplicates += 1;
-      return;
-    }
+  }
+
+  for (const call of created) {
     const first = call.attempts[0];
-    if (call.status === 'scheduled' && first) {
-      await deps.dispatcher.dispatch({ callId, attempt: first.number }, new Date(first.scheduledAt), req.now);
-    }
+    if (call.status === 'scheduled' && first) handOffs.push({ job: { callId: call.id, attempt: first.number }, at: new Date(first.scheduledAt) });
+  }
+  // Only now, with every call of the delivery stored.
+  if (handOffs.length > 0) await deps.dispatcher.dispatchMany(handOffs, req.now);
+
+  for (const call of created) {
     summary.accepted += 1;
-    summary.calls.push({ objectId: contactId, callId, status: call.status, reason: call.reason });
-  });
+    summary.calls.push({ objectId: call.contactId, callId: call.id, status: call.status, reason: call.reason });
+  }
   return summary;
 }
 

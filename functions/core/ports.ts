@@ -45,11 +45,15 @@ export interface Store {
 /** Delivers a dial job at a time: SQS delay for the near future, a schedule after that. */
 export interface AttemptDispatcher {
   dispatch(job: DialJob, at: Date, now: Date): Promise<void>;
+  /** Same as `dispatch` for each item, with the near ones sent in as few requests as the queue allows. */
+  dispatchMany(items: { job: DialJob; at: Date }[], now: Date): Promise<void>;
   cancel(job: DialJob): Promise<void>;
 }
 
 export interface DialQueue {
   send(job: DialJob, delaySeconds: number): Promise<void>;
+  /** Resolves once every job is enqueued; throws when any could not be. */
+  sendMany(items: { job: DialJob; delaySeconds: number }[]): Promise<void>;
 }
 
 export interface AttemptScheduler {

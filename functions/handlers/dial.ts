@@ -1,33 +1,46 @@
 // SQS dial queue -> the voice provider. The conditional SCHEDULED -> DIALING write is
 // what makes a duplicate message, a duplicate schedule or a sweeper re-dispatch harmless.
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { performance } from 'node:perf_hooks';
 import { buildStatusCallbackUrl } from '../core/callback-url';
 import { recordDialError, recordPlaced, startAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
 import { VoiceProviderError } from '../core/errors';
-import type { CallRecord, DialJob } from '../core/model';
+import type { Agent, CallRecord, DialJob } from '../core/model';
 import { parseDialJob } from '../adapters/sqs-dial-queue';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { logger } from '../commons/logger';
 
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'publicBaseUrl' | 'now'>;
+/** The agent by id, possibly from this container's short-lived cache. */
+type AgentLookup = (id: string) => Promise<Agent | undefined>;
+
+/**
+ * How long a container reuses an agent it read. Agents change rarely (an operator
+ * editing one), and a batch of dial jobs is nearly always for the same few agents, so
+ * one read per agent per 30 s replaces one read per call. The price: an edit or a delete
+ * reaches dials up to 30 s late. Timed on the process clock, not deps.now, which tests
+ * and the sweeper may hold still.
+ */
+const AGENT_CACHE_MS = 30_000;
 
 export function createDialHandler(deps: Deps) {
+  const agents = cachedAgents(deps);
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const results = await Promise.all(event.Records.map(async (record) => ((await dialRecord(deps, record)) ? undefined : record.messageId)));
+    const results = await Promise.all(event.Records.map(async (record) => ((await dialRecord(deps, agents, record)) ? undefined : record.messageId)));
     return { batchItemFailures: results.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
 
 /** true: done with this message (delete it); false: let SQS deliver it again. */
-async function dialRecord(deps: Deps, record: SQSRecord): Promise<boolean> {
+async function dialRecord(deps: Deps, agents: AgentLookup, record: SQSRecord): Promise<boolean> {
   const job = parseDialJob(record.body);
   if (!job) {
     logger.error('dropping malformed dial job', { messageId: record.messageId });
     return true;
   }
   try {
-    await dial(deps, job);
+    await dial(deps, agents, job);
     return true;
   } catch (err) {
     logger.error('dial failed; the queue will redeliver', { callId: job.callId, attempt: job.attempt, error: err instanceof Error ? err.message : String(err) });
@@ -35,7 +48,7 @@ async function dialRecord(deps: Deps, record: SQSRecord): Promise<boolean> {
   }
 }
 
-async function dial(deps: Deps, job: DialJob): Promise<void> {
+async function dial(deps: Deps, agents: AgentLookup, job: DialJob): Promise<void> {
   const now = deps.now();
   const started = await updateCall(deps.store, job.callId, (call) => {
     const t = startAttempt(call, job.attempt, now);
@@ -55,16 +68,16 @@ async function dial(deps: Deps, job: DialJob): Promise<void> {
     logger.info('attempt moved into the call window', { ...ids, reason: started.call.reason });
     return;
   }
-  await placeCall(deps, started.call, job, now);
+  await placeCall(deps, agents, started.call, job, now);
 }
 
-async function placeCall(deps: Deps, call: CallRecord, job: DialJob, now: Date): Promise<void> {
+async function placeCall(deps: Deps, agents: AgentLookup, call: CallRecord, job: DialJob, now: Date): Promise<void> {
   const ids = logIds(call, job);
-  const agent = await deps.store.getAgent(call.agentId);
+  const agent = await agents(call.agentId);
   const provider = agent ? deps.voiceProvider(agent.voice.provider) : undefined;
   if (!agent || !provider) {
     const why = agent ? `voice provider "${agent.voice.provider}" is not available` : `agent ${call.agentId} was deleted`;
-    await settleDialError(deps, job, why, false, now);
+    await settleDialError(deps, job, why, false, now, call);
     return;
   }
   const secret = typeof agent.voice.secret === 'string' ? agent.voice.secret : '';
@@ -80,27 +93,46 @@ async function placeCall(deps: Deps, call: CallRecord, job: DialJob, now: Date):
       },
       agent.voice,
     );
-    await updateCall(deps.store, call.id, (c) => recordPlaced(c, job.attempt, placed.providerCallId, deps.now()));
+    // `call` is the DIALING record this handler just stored: decided on without a read.
+    await updateCall(deps.store, call.id, (c) => recordPlaced(c, job.attempt, placed.providerCallId, deps.now()), { known: call });
     logger.info('call placed', { ...ids, provider: provider.name, providerCallId: placed.providerCallId, status: call.status, reason: call.reason });
   } catch (err) {
     if (!(err instanceof VoiceProviderError)) throw err;
     logger.warn('voice provider error', { ...ids, provider: provider.name, retryable: err.retryable, status: err.status, error: err.message });
-    const redeliver = await settleDialError(deps, job, err.message, err.retryable, deps.now());
+    const redeliver = await settleDialError(deps, job, err.message, err.retryable, deps.now(), call);
     if (redeliver) throw err;
   }
 }
 
 /** Records the failure; true when the queue should redeliver the job. */
-async function settleDialError(deps: Deps, job: DialJob, message: string, retryable: boolean, now: Date): Promise<boolean> {
-  const result = await updateCall(deps.store, job.callId, (c) => {
-    const t = recordDialError(c, job.attempt, message, retryable, now);
-    return 'call' in t ? { call: t.call, extra: t } : t;
-  });
+async function settleDialError(deps: Deps, job: DialJob, message: string, retryable: boolean, now: Date, known: CallRecord): Promise<boolean> {
+  const result = await updateCall(
+    deps.store,
+    job.callId,
+    (c) => {
+      const t = recordDialError(c, job.attempt, message, retryable, now);
+      return 'call' in t ? { call: t.call, extra: t } : t;
+    },
+    { known },
+  );
   if (result.status !== 'updated') return false;
   const ids = logIds(result.call, job);
   logger.info('call updated after dial error', { ...ids, status: result.call.status, reason: result.call.reason });
   if (result.extra?.retryAt) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, result.extra.retryAt, now);
   return Boolean(result.extra?.redeliver);
+}
+
+function cachedAgents(deps: Deps): AgentLookup {
+  const cache = new Map<string, { agent: Agent; readAt: number }>();
+  return async (id) => {
+    const hit = cache.get(id);
+    if (hit && performance.now() - hit.readAt < AGENT_CACHE_MS) return hit.agent;
+    const agent = await deps.store.getAgent(id);
+    // A missing agent is not cached: one created a moment later is seen at once.
+    if (agent) cache.set(id, { agent, readAt: performance.now() });
+    else cache.delete(id);
+    return agent;
+  };
 }
 
 function logIds(call: CallRecord, job: DialJob) {

@@ -131,7 +131,7 @@ describe('local scheduler (dynalite + fauxqs)', () => {
     const refusing = createLocalScheduler({
       client: table.client,
       tableName: table.tableName,
-      queue: { send: async () => Promise.reject(new Error('queue unavailable')) },
+      queue: { send: async () => Promise.reject(new Error('queue unavailable')), sendMany: async () => Promise.reject(new Error('queue unavailable')) },
     });
     await refusing.schedule({ callId: 'c_retry', attempt: 1 }, at(5), 'UTC', T0);
     expect(await refusing.fireDue(at(5))).toBe(0);
@@ -142,7 +142,7 @@ describe('local scheduler (dynalite + fauxqs)', () => {
 
   it('takes over a schedule whose poller died while firing it once its claim has run out', async () => {
     // A poller that claimed the schedule and then never finished sending it.
-    const stuck = createLocalScheduler({ client: table.client, tableName: table.tableName, queue: { send: () => new Promise<void>(() => undefined) } });
+    const stuck = createLocalScheduler({ client: table.client, tableName: table.tableName, queue: { send: () => new Promise<void>(() => undefined), sendMany: () => new Promise<void>(() => undefined) } });
     await stuck.schedule({ callId: 'c_orphan', attempt: 1 }, at(5), 'UTC', T0);
     void stuck.fireDue(at(5));
     for (let i = 0; i < 100 && !(await storedSchedule('c_orphan-a1'))?.claimToken; i++) await new Promise((r) => setTimeout(r, 10));
@@ -202,5 +202,40 @@ describe('attempt dispatcher over the local scheduler', () => {
     expect(await scheduler.fireDue(at(119))).toBe(0);
     expect(await scheduler.fireDue(at(120))).toBe(1);
     expect(await receive()).toEqual([{ callId: 'c_later', attempt: 2 }]);
+  });
+
+  it('dispatchMany sends the near jobs in batches and schedules the later ones', async () => {
+    const queue = createSqsDialQueue(sqs.client, sqs.queueUrl);
+    const scheduler = createLocalScheduler({ client: table.client, tableName: table.tableName, queue });
+    const dispatcher = createAttemptDispatcher(queue, scheduler);
+    const sent: { entries: number }[] = [];
+    sqs.client.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Entries?: unknown[] };
+        if (input.Entries) sent.push({ entries: input.Entries.length });
+        return next(args);
+      },
+      { step: 'initialize', name: 'countBatchEntries' },
+    );
+    const nearJobs = Array.from({ length: 23 }, (_, i) => ({ job: { callId: `c_many${i}`, attempt: 1 }, at: T0 }));
+    const laterJobs = [
+      { job: { callId: 'c_many_later0', attempt: 1 }, at: at(300) },
+      { job: { callId: 'c_many_later1', attempt: 2 }, at: at(301) },
+    ];
+
+    await dispatcher.dispatchMany([...nearJobs.slice(0, 10), ...laterJobs, ...nearJobs.slice(10)], T0);
+
+    expect(sent.map((s) => s.entries).sort((a, b) => a - b)).toEqual([3, 10, 10]);
+    const jobs: DialJob[] = [];
+    for (let i = 0; i < 20 && jobs.filter((j) => j.callId.startsWith('c_many')).length < nearJobs.length; i++) {
+      const { Messages = [] } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      jobs.push(...Messages.map((m) => parseDialJob(m.Body ?? '') as DialJob));
+      if (Messages.length > 0) {
+        await sqs.client.send(new DeleteMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries: Messages.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle })) }));
+      }
+    }
+    expect(jobs.map((j) => j.callId).filter((id) => id.startsWith('c_many')).sort()).toEqual(nearJobs.map((j) => j.job.callId).sort());
+    expect(await scheduler.fireDue(at(299))).toBe(0);
+    expect(await scheduler.fireDue(at(301))).toBe(2);
   });
 });

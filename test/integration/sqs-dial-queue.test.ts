@@ -1,4 +1,4 @@
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,84 @@ describe('SQS dial queue (fauxqs)', () => {
     expect(delays).toEqual([900, 3, 0]);
     const now = await receive(sqs.client, sqs.queueUrl, 0);
     expect(now.map((m) => parseDialJob(m.Body ?? ''))).toEqual([{ callId: 'c_3', attempt: 3 }]);
+  });
+});
+
+describe('SQS dial queue: sendMany (fauxqs)', () => {
+  let sqs: Awaited<ReturnType<typeof startTestQueue>>;
+  beforeEach(async () => {
+    sqs = await startTestQueue();
+  });
+  afterEach(async () => {
+    await sqs.stop();
+  });
+
+  async function drain(): Promise<unknown[]> {
+    const jobs: unknown[] = [];
+    for (;;) {
+      const messages = await receive(sqs.client, sqs.queueUrl, 0);
+      if (messages.length === 0) return jobs;
+      jobs.push(...messages.map((m) => parseDialJob(m.Body ?? '')));
+      await sqs.client.send(new DeleteMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    }
+  }
+
+  /** Makes the real client drop the chosen entries from batch requests and report them as Failed, as SQS does. */
+  function failEntries(shouldFail: (body: string, call: number) => boolean): { requests: { DelaySeconds?: number; MessageBody?: string }[][] } {
+    const requests: { DelaySeconds?: number; MessageBody?: string }[][] = [];
+    sqs.client.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { QueueUrl: string; Entries?: { Id: string; MessageBody: string; DelaySeconds?: number }[] };
+        // SendMessageBatch only (DeleteMessageBatch entries carry no body).
+        if (!input.Entries?.every((e) => typeof e.MessageBody === 'string')) return next(args);
+        requests.push(input.Entries.map(({ MessageBody, DelaySeconds }) => ({ MessageBody, DelaySeconds })));
+        const call = requests.length;
+        const failed = input.Entries.filter((e) => shouldFail(e.MessageBody, call));
+        const kept = input.Entries.filter((e) => !failed.includes(e));
+        const result = kept.length > 0 ? await next({ ...args, input: { ...input, Entries: kept } }) : { output: { Successful: [], Failed: [] }, response: {} };
+        const output = result.output as { Failed?: unknown[] };
+        output.Failed = [...(output.Failed ?? []), ...failed.map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError' }))];
+        return result as Awaited<ReturnType<typeof next>>;
+      },
+      { step: 'initialize', name: 'failSomeEntries' },
+    );
+    return { requests };
+  }
+
+  it('sends every job, ten to a request, with the delays SQS allows', async () => {
+    const { requests } = failEntries(() => false);
+    const items = Array.from({ length: 25 }, (_, i) => ({ job: { callId: `c_b${i}`, attempt: 1 }, delaySeconds: i === 0 ? 5000 : i === 1 ? 2.2 : 0 }));
+
+    await createSqsDialQueue(sqs.client, sqs.queueUrl).sendMany(items);
+
+    expect(requests.map((r) => r.length)).toEqual([10, 10, 5]);
+    expect(requests[0]?.slice(0, 3).map((e) => e.DelaySeconds)).toEqual([900, 3, 0]);
+    const ready = (await drain()) as { callId: string }[];
+    expect(ready.map((j) => j.callId).sort()).toEqual(items.slice(2).map((i) => i.job.callId).sort());
+  });
+
+  it('sends again the entries a batch reported as Failed', async () => {
+    const { requests } = failEntries((body, call) => call === 1 && (body.includes('"c_f3"') || body.includes('"c_f7"')));
+    const items = Array.from({ length: 10 }, (_, i) => ({ job: { callId: `c_f${i}`, attempt: 2 }, delaySeconds: 0 }));
+
+    await createSqsDialQueue(sqs.client, sqs.queueUrl).sendMany(items);
+
+    expect(requests.map((r) => r.length)).toEqual([10, 2]);
+    const ready = (await drain()) as { callId: string; attempt: number }[];
+    expect(ready.sort((a, b) => a.callId.localeCompare(b.callId))).toEqual(items.map((i) => i.job).sort((a, b) => a.callId.localeCompare(b.callId)));
+  });
+
+  it('throws when an entry keeps failing, after sending the others', async () => {
+    failEntries((body) => body.includes('"c_stuck"'));
+    const queue = createSqsDialQueue(sqs.client, sqs.queueUrl);
+
+    await expect(
+      queue.sendMany([
+        { job: { callId: 'c_ok', attempt: 1 }, delaySeconds: 0 },
+        { job: { callId: 'c_stuck', attempt: 1 }, delaySeconds: 0 },
+      ]),
+    ).rejects.toThrow(/1 dial job\(s\) could not be enqueued.*InternalError/);
+    expect(await drain()).toEqual([{ callId: 'c_ok', attempt: 1 }]);
   });
 });
 

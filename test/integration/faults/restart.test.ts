@@ -237,10 +237,11 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
       await op.setup();
       const delivery = deliveryOf('D1', makeContacts(40, 40_001), hubspot, 1);
 
-      // SendMessage hangs: the calls are written, their hand-off never completes.
+      // Sends hang: the calls are written, their hand-off never completes. (Intake stores
+      // every call of a delivery before it hands any off, in SendMessageBatch requests.)
       proxy.holdSends = true;
       const answer = op.deliver(delivery);
-      await waitFor(async () => (proxy.held >= 20 ? true : undefined), 'the delivery to store calls and block on their hand-off');
+      await waitFor(async () => (proxy.held >= 1 ? true : undefined), 'the delivery to store calls and block on their hand-off');
       await op.child?.kill();
       expect(is2xx(await answer)).toBe(false);
       proxy.release();
@@ -264,7 +265,7 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
 
 /**
  * An HTTP proxy in front of the SQS API that, while `holdSends` is set, accepts SendMessage
- * calls and never answers them (a hand-off in progress when the process dies). Everything
+ * and SendMessageBatch calls and never answers them (a hand-off in progress when the process dies). Everything
  * else passes through.
  */
 async function startSendHoldingProxy(upstream: LocalSqs) {
@@ -276,7 +277,8 @@ async function startSendHoldingProxy(upstream: LocalSqs) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (state.holdSends && req.headers['x-amz-target'] === 'AmazonSQS.SendMessage') {
+      const action = req.headers['x-amz-target'];
+      if (state.holdSends && (action === 'AmazonSQS.SendMessage' || action === 'AmazonSQS.SendMessageBatch')) {
         held.add(res);
         res.on('close', () => held.delete(res));
         return;
