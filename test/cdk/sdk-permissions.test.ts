@@ -10,6 +10,8 @@ import { asArray, buildStack, resourcesOfType } from './stack-fixture';
 // A new `new UpdateItemCommand(...)` in an adapter fails here, not as AccessDenied in AWS.
 
 const IAM_PREFIX: Record<string, string> = { dynamodb: 'dynamodb', scheduler: 'scheduler', sqs: 'sqs' };
+/** Commands that IAM authorises under another action (SQS documents SendMessageBatch as sqs:SendMessage). */
+const IAM_ACTION_OF: Record<string, string> = { 'sqs:SendMessageBatch': 'sqs:SendMessage', 'sqs:DeleteMessageBatch': 'sqs:DeleteMessage' };
 
 async function projectFilesReachedBy(entry: string): Promise<string[]> {
   const result = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, platform: 'node', packages: 'external', logLevel: 'silent' });
@@ -25,7 +27,7 @@ function sdkActionsIn(source: string): string[] {
       const command = /^(\w+)Command$/.exec(name)?.[1];
       if (command && new RegExp(`new\\s+${name}\\s*\\(`).test(source)) {
         if (!prefix) throw new Error(`no IAM prefix known for @aws-sdk/client-${m[2]}; add it to IAM_PREFIX and grant its actions`);
-        actions.push(`${prefix}:${command}`);
+        actions.push(IAM_ACTION_OF[`${prefix}:${command}`] ?? `${prefix}:${command}`);
       }
     }
   }
