@@ -2,13 +2,13 @@
 // copy is still being handled, with contacts shared between deliveries: every contact
 // still ends in exactly one call record, is claimed by exactly one 2xx answer, and is
 // dialled exactly once.
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deriveCallId } from '../../../functions/core/call-id';
 import type { CallRecord } from '../../../functions/core/model';
 import { makeContacts } from '../../fakes/fake-hubspot';
 import type { FakeVoiceRequest } from '../../fakes/fake-voice';
 import { startTestQueue } from '../../support/fauxqs';
 import { creationEvents, startTestStack, waitFor, type TestStack } from '../../support/local-stack';
+import { countBy, waitForQuiet } from '../../support/dial-queue';
 
 const DELIVERIES = 10;
 const PER_DELIVERY = 100;
@@ -129,27 +129,3 @@ describe('10 concurrent deliveries of 100 contacts, each redelivered concurrentl
     expect(t.voice.requests).toHaveLength(calls.length);
   }, 30_000);
 });
-
-function countBy(keys: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-  return counts;
-}
-
-/** No dial job waiting, delayed or being handled: every dial that will happen has happened. */
-async function waitForQuiet(client: SQSClient, queueUrl: string, timeoutMs = 30_000): Promise<void> {
-  await waitFor(
-    async () => {
-      const { Attributes = {} } = await client.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-        }),
-      );
-      const pending = Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible) + Number(Attributes.ApproximateNumberOfMessagesDelayed);
-      return pending === 0 ? true : undefined;
-    },
-    'the dial queue to drain',
-    timeoutMs,
-  );
-}

@@ -2,11 +2,11 @@
 // or refusing a revoked token. Each time the webhook must answer non-2xx and store
 // nothing, so HubSpot's redelivery (not a half-stored batch) carries the work; after
 // recovery that redelivery stores every contact once and each is dialled once.
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deriveCallId } from '../../../functions/core/call-id';
 import { makeContacts, type FakeReply } from '../../fakes/fake-hubspot';
 import { startTestQueue } from '../../support/fauxqs';
 import { creationEvents, HUBSPOT_TOKEN, startTestStack, waitFor, type TestStack } from '../../support/local-stack';
+import { countBy, waitForQuiet } from '../../support/dial-queue';
 
 /** HubSpot gives up on a webhook reply after 5 s and counts it as failed. */
 const HUBSPOT_REPLY_LIMIT_MS = 5000;
@@ -220,28 +220,4 @@ describe('HubSpot faults during a delivery (embedded stack)', () => {
 
 function queueNameOf(queueUrl: string): string {
   return queueUrl.split('/').pop() ?? '';
-}
-
-function countBy(keys: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-  return counts;
-}
-
-/** No dial job waiting, delayed or being handled: every dial that will happen has happened. */
-async function waitForQuiet(client: SQSClient, queueUrl: string, timeoutMs = 20_000): Promise<void> {
-  await waitFor(
-    async () => {
-      const { Attributes = {} } = await client.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-        }),
-      );
-      const pending = Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible) + Number(Attributes.ApproximateNumberOfMessagesDelayed);
-      return pending === 0 ? true : undefined;
-    },
-    'the dial queue to drain',
-    timeoutMs,
-  );
 }
