@@ -51,11 +51,10 @@ describe('Lambda functions', () => {
     });
   });
 
-  it('gives PUBLIC_BASE_URL (the API endpoint) to dial and sweeper only', () => {
+  it('gives PUBLIC_BASE_URL (the API endpoint) to dial only: the only function that builds callback URLs', () => {
     const apiEndpoint = { 'Fn::GetAtt': [logicalId(template, 'AWS::ApiGatewayV2::Api', 'HttpApi'), 'ApiEndpoint'] };
     expect(fnProps('dial').Environment.Variables.PUBLIC_BASE_URL).toEqual(apiEndpoint);
-    expect(fnProps('sweeper').Environment.Variables.PUBLIC_BASE_URL).toEqual(apiEndpoint);
-    for (const name of ['webhook', 'call-status', 'admin'] as const) expect(fnProps(name).Environment.Variables.PUBLIC_BASE_URL).toBeUndefined();
+    for (const name of ['webhook', 'call-status', 'admin', 'sweeper'] as const) expect(fnProps(name).Environment.Variables.PUBLIC_BASE_URL).toBeUndefined();
   });
 
   it('answers HubSpot well inside its 5 s: the webhook times out by 6 s', () => {
