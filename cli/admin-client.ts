@@ -14,6 +14,7 @@ export interface AgentBody {
   variables: VariableMapping[];
   callDefaults?: CallDefaults;
   voice: { provider: string; [setting: string]: unknown };
+  writeBackToHubSpot?: boolean;
 }
 
 export interface Agent extends AgentBody {

@@ -15,6 +15,7 @@ interface AgentFlags extends CallFlags {
   voiceProvider?: string;
   voiceUrl?: string;
   voiceSecret?: string;
+  writeBack?: boolean;
 }
 
 export function registerAgents(program: Command, io: CliIo): void {
@@ -103,7 +104,8 @@ function withAgentFlags(cmd: Command): Command {
     .option('--gaps <hours>', 'hours between attempts, e.g. 2,4,6 (the last repeats)', parseGaps)
     .option('--voice-provider <provider>', 'voice back end: http or simulator')
     .option('--voice-url <url>', 'http provider: where hubdial POSTs call requests')
-    .option('--voice-secret <secret>', 'http provider: HMAC secret shared with the back end ("-" reads standard input)');
+    .option('--voice-secret <secret>', 'http provider: HMAC secret shared with the back end ("-" reads standard input)')
+    .option('--write-back <true|false>', 'log each settled attempt on the HubSpot contact as a Call engagement', parseBoolean);
 }
 
 async function readAgentFile(cli: Cli, path: string): Promise<Record<string, unknown>> {
@@ -134,6 +136,7 @@ async function applyFlags(cli: Cli, base: Record<string, unknown>, flags: AgentF
     const kept = Array.isArray(base.variables) ? base.variables.filter((v) => !(isObject(v) && given.has(String(v.name)))) : [];
     body.variables = [...kept, ...flags.var];
   }
+  if (flags.writeBack !== undefined) body.writeBackToHubSpot = flags.writeBack;
   const callDefaults = callDefaultsFrom(flags);
   if (Object.keys(callDefaults).length > 0) body.callDefaults = { ...(isObject(base.callDefaults) ? base.callDefaults : {}), ...callDefaults };
   if (flags.voiceProvider !== undefined || flags.voiceUrl !== undefined || flags.voiceSecret !== undefined) {
@@ -173,6 +176,7 @@ export function describeAgent(agent: Agent): string {
     ['Call window', windowText(agent)],
     ['Carry over', defaults?.carry_over === undefined ? 'not set' : defaults.carry_over ? 'yes (call at the next opening)' : 'no (skip calls outside the window)'],
     ['Retries', retriesText(agent)],
+    ['Write-back to HubSpot', agent.writeBackToHubSpot ? 'yes (a Call engagement per attempt)' : 'no'],
     ['Created', formatTime(agent.createdAt)],
     ['Updated', formatTime(agent.updatedAt)],
   ]);

@@ -122,6 +122,7 @@ describe('agents', () => {
       '--var', 'firstname=firstname', '--var', 'company_name=company',
       '--window', '09:00-18:00', '--carry-over', 'false', '--retries', '3', '--gaps', '2,4,6',
       '--voice-provider', 'http', '--voice-url', 'https://voice.example.com/calls?tenant=7', '--voice-secret', VOICE_SECRET,
+      '--write-back', 'true',
     ]);
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
@@ -137,6 +138,7 @@ describe('agents', () => {
       ],
       callDefaults: { min_trigger_time: '09:00', max_trigger_time: '18:00', carry_over: false, num_of_retries: 3, gap_between_retries: [2, 4, 6] },
       voice: { provider: 'http', url: 'https://voice.example.com/calls?tenant=7', secret: VOICE_SECRET },
+      writeBackToHubSpot: true,
     });
     expect(r.stdout).toContain('Created agent agt_');
     expect(r.stdout).toMatch(/^Call window: +09:00-18:00$/m);
