@@ -100,7 +100,7 @@ describe('10 concurrent deliveries of 100 contacts, each redelivered concurrentl
     expect(perAttempt.size).toBe(allContacts.length);
     expect([...perAttempt].filter(([, n]) => n !== 1)).toEqual([]);
     for (const id of allContacts) expect(perAttempt.get(`${callIdOf(id)}#1`)).toBe(1);
-  }, 60_000);
+  }, 120_000);
 
   it('settles every call once when each outcome callback arrives twice at the same moment', async () => {
     const requests = await waitFor(async () => {
@@ -127,5 +127,5 @@ describe('10 concurrent deliveries of 100 contacts, each redelivered concurrentl
     }
     await waitForQuiet(queue.client, queue.queueUrl);
     expect(t.voice.requests).toHaveLength(calls.length);
-  }, 30_000);
+  }, 90_000);
 });
