@@ -15,6 +15,7 @@ export interface AgentBody {
   callDefaults?: CallDefaults;
   voice: { provider: string; [setting: string]: unknown };
   writeBackToHubSpot?: boolean;
+  useContactTimezone?: boolean;
 }
 
 export interface Agent extends AgentBody {

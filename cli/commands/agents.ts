@@ -16,6 +16,7 @@ interface AgentFlags extends CallFlags {
   voiceUrl?: string;
   voiceSecret?: string;
   writeBack?: boolean;
+  contactTimezone?: boolean;
 }
 
 export function registerAgents(program: Command, io: CliIo): void {
@@ -105,7 +106,8 @@ function withAgentFlags(cmd: Command): Command {
     .option('--voice-provider <provider>', 'voice back end: http or simulator')
     .option('--voice-url <url>', 'http provider: where hubdial POSTs call requests')
     .option('--voice-secret <secret>', 'http provider: HMAC secret shared with the back end ("-" reads standard input)')
-    .option('--write-back <true|false>', 'log each settled attempt on the HubSpot contact as a Call engagement', parseBoolean);
+    .option('--write-back <true|false>', 'log each settled attempt on the HubSpot contact as a Call engagement', parseBoolean)
+    .option('--contact-timezone <true|false>', "use the contact's HubSpot time zone (hs_timezone) for the call window when it has one", parseBoolean);
 }
 
 async function readAgentFile(cli: Cli, path: string): Promise<Record<string, unknown>> {
@@ -137,6 +139,7 @@ async function applyFlags(cli: Cli, base: Record<string, unknown>, flags: AgentF
     body.variables = [...kept, ...flags.var];
   }
   if (flags.writeBack !== undefined) body.writeBackToHubSpot = flags.writeBack;
+  if (flags.contactTimezone !== undefined) body.useContactTimezone = flags.contactTimezone;
   const callDefaults = callDefaultsFrom(flags);
   if (Object.keys(callDefaults).length > 0) body.callDefaults = { ...(isObject(base.callDefaults) ? base.callDefaults : {}), ...callDefaults };
   if (flags.voiceProvider !== undefined || flags.voiceUrl !== undefined || flags.voiceSecret !== undefined) {
@@ -170,7 +173,7 @@ export function describeAgent(agent: Agent): string {
   const header = keyValues([
     ['Agent', agent.id],
     ['Name', agent.name],
-    ['Time zone', agent.timezone],
+    ['Time zone', agent.useContactTimezone ? `${agent.timezone} (or the contact's own, when HubSpot has it)` : agent.timezone],
     ['Default country', agent.defaultCountry],
     ['Voice', voiceText],
     ['Call window', windowText(agent)],

@@ -41,12 +41,12 @@ export function parseAgentInput(body: Record<string, unknown>, validateVoice: Vo
   if (body.voice === undefined) return fail('voice', 'voice is required, e.g. {"provider": "simulator"} or {"provider": "http", "url": "...", "secret": "..."}');
   const voice = validateVoice(body.voice);
   if (!voice.ok) return voice;
-  if (body.writeBackToHubSpot !== undefined && typeof body.writeBackToHubSpot !== 'boolean') {
-    return fail('writeBackToHubSpot', 'writeBackToHubSpot must be true or false');
+  for (const flag of ['writeBackToHubSpot', 'useContactTimezone'] as const) {
+    if (body[flag] !== undefined && typeof body[flag] !== 'boolean') return fail(flag, `${flag} must be true or false`);
   }
   return {
     ok: true,
-    value: { name: name.output, timezone, defaultCountry, variables: variables.value, callDefaults, voice: voice.value, writeBackToHubSpot: body.writeBackToHubSpot === true },
+    value: { name: name.output, timezone, defaultCountry, variables: variables.value, callDefaults, voice: voice.value, writeBackToHubSpot: body.writeBackToHubSpot === true, useContactTimezone: body.useContactTimezone === true },
   };
 }
 

@@ -1,6 +1,7 @@
 // Turns one HubSpot delivery into stored calls: the webhook's use case, written
 // against ports so it runs the same on AWS, on `npm start` and in tests.
 import { deriveCallId } from './call-id';
+import { CONTACT_TIMEZONE_PROPERTY, zoneFromHubSpot } from './contact-timezone';
 import { newCall, pendingAttempt } from './call-state';
 import type { ParsedDelivery } from './hubspot-events';
 import type { Agent, CallRecord, CallSettings, CallStatus, DialJob } from './model';
@@ -73,9 +74,10 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
 
   const created: CallRecord[] = [];
   if (fresh.length > 0) {
+    const propertyNames = hubspotPropertiesToRead(req.agent.variables);
     const contacts = await deps.hubspot.batchReadContacts(
       fresh.map(([contactId]) => contactId),
-      hubspotPropertiesToRead(req.agent.variables),
+      req.agent.useContactTimezone ? [...propertyNames, CONTACT_TIMEZONE_PROPERTY] : propertyNames,
     );
     await forEachLimited(fresh, WRITE_CONCURRENCY, async ([contactId, callId]) => {
       const properties = contacts.get(contactId);
@@ -90,7 +92,7 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
         agentId: req.agent.id,
         portalId: req.portalId,
         contactId,
-        timezone: req.agent.timezone,
+        timezone: (req.agent.useContactTimezone && zoneFromHubSpot(properties[CONTACT_TIMEZONE_PROPERTY])) || req.agent.timezone,
         settings: req.settings,
         variables,
         phone: normalizePhone(contactPhone(properties), req.agent.defaultCountry),

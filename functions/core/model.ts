@@ -87,6 +87,8 @@ export interface Agent {
   variables: VariableMapping[];
   callDefaults?: CallDefaults;
   voice: VoiceConfig;
+  /** Use the contact's HubSpot time zone (hs_timezone) for its window, when it has one. */
+  useContactTimezone?: boolean;
   /** Log each settled attempt on the HubSpot contact as a Call engagement. */
   writeBackToHubSpot?: boolean;
   createdAt: string;

@@ -92,6 +92,23 @@ describe('POST /call/crm-webhook on the embedded stack', () => {
     expect(c.body.attempts[0].scheduledAt).toBe('2026-06-10T22:00:00.000Z'); // 18:00 New York (EDT)
   });
 
+  it("plans in the contact's own HubSpot time zone when the agent asks for it", async () => {
+    const agent = await t.admin('POST', '/admin/agents', {
+      name: 'Local time', timezone: 'America/New_York', defaultCountry: 'US', variables: [], useContactTimezone: true,
+      callDefaults: { min_trigger_time: '09:00', max_trigger_time: '18:00' }, voice: { provider: 'simulator' },
+    });
+    // 15:00 UTC is 11:00 in New York but 17:00 in Berlin and 00:00 in Tokyo.
+    t.hubspot.contacts.set('2501', { phone: '+4930123456', hs_timezone: 'europe_slash_berlin' });
+    t.hubspot.contacts.set('2502', { phone: '+81312345678', hs_timezone: 'asia_slash_tokyo' });
+    t.hubspot.contacts.set('2503', { phone: '+14155550150', hs_timezone: null });
+    const q = { agent_id: agent.body.id, type: 'hubspot', x_api_key: key };
+    expect((await t.webhook(q, creationEvents(['2501', '2502', '2503'], t.hubspot.portalId))).body.accepted).toBe(3);
+    const callOf = async (id: string) => (await t.admin('GET', `/admin/calls/${deriveCallId(agent.body.id, t.hubspot.portalId, id)}`)).body;
+    expect(await callOf('2501')).toMatchObject({ timezone: 'Europe/Berlin', attempts: [{ scheduledAt: NOW.toISOString() }] });
+    expect(await callOf('2502')).toMatchObject({ timezone: 'Asia/Tokyo', attempts: [{ scheduledAt: '2026-06-11T00:00:00.000Z' }] }); // 09:00 Tokyo
+    expect(await callOf('2503')).toMatchObject({ timezone: 'America/New_York' });
+  });
+
   it('accepts a workflow "Send a webhook" body for one record', async () => {
     t.hubspot.contacts.set('2301', { firstname: 'Flow', phone: '+14155550103' });
     const res = await t.webhook(query(), { objectId: 2301, properties: { hs_object_id: '2301' } });
