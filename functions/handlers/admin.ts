@@ -10,8 +10,8 @@ import { connectHubSpot } from '../core/hubspot-connection';
 import { CALL_STATUSES, DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
 import { redactVoiceConfig, validateVoiceConfig } from '../adapters/voice/registry';
 import { awsDeps, type AppDeps } from '../commons/deps';
-import { errorReply, json, jsonObjectBody, type HttpEvent, type HttpResult } from '../commons/http';
-import { logger } from '../commons/logger';
+import { errorReply, json, jsonObjectBody, queryOf, type HttpEvent, type HttpResult } from '../commons/http';
+import { callLogKeys, logger } from '../commons/logger';
 
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>;
 type Route = (deps: Deps, event: HttpEvent, id: string) => Promise<HttpResult>;
@@ -152,7 +152,7 @@ async function getConnection(deps: Deps): Promise<HttpResult> {
 }
 
 async function listCalls(deps: Deps, event: HttpEvent): Promise<HttpResult> {
-  const q = event.queryStringParameters ?? {};
+  const q = queryOf(event);
   const status = q.status as CallStatus | undefined;
   if (status !== undefined && !CALL_STATUSES.includes(status)) {
     return errorReply(400, 'invalid_parameter', `status must be one of ${CALL_STATUSES.join(', ')}`, 'status');
@@ -184,7 +184,7 @@ async function cancel(deps: Deps, _event: HttpEvent, id: string): Promise<HttpRe
   if (result.status === 'not-found' || result.call.workspaceId !== DEFAULT_WORKSPACE) return callNotFound(id);
   if (result.status === 'unchanged') return errorReply(409, 'not_cancellable', `call ${id} cannot be cancelled: ${result.reason}`);
   if (pending !== undefined) await deps.dispatcher.cancel({ callId: id, attempt: pending });
-  logger.info('call cancelled', { callId: id, agentId: result.call.agentId, portalId: result.call.portalId, contactId: result.call.contactId, status: result.call.status, reason: result.call.reason });
+  logger.info('call cancelled', { ...callLogKeys(result.call), status: result.call.status, reason: result.call.reason });
   return json(200, callView(result.call));
 }
 

@@ -8,7 +8,7 @@ import { HubSpotError } from '../core/errors';
 import type { CallRecord } from '../core/model';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { bodyBytes, errorReply, json, lowerCaseHeaders, queryOf, rawBodyOf, type HttpEvent, type HttpResult } from '../commons/http';
-import { logger } from '../commons/logger';
+import { callLogKeys, logger } from '../commons/logger';
 
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'hubspotFor' | 'now'>;
 
@@ -40,7 +40,7 @@ export function createCallStatusHandler(deps: Deps) {
     }
 
     const now = deps.now();
-    const ids = { callId: call.id, attempt: job.attempt, agentId: call.agentId, portalId: call.portalId, contactId: call.contactId };
+    const ids = callLogKeys(call, job.attempt);
     const result = await updateCall(deps.store, job.callId, (c) => {
       const t = recordOutcome(c, report, now);
       return 'call' in t ? { call: t.call, extra: t.retryAt } : t;

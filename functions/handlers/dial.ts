@@ -9,7 +9,7 @@ import { VoiceProviderError } from '../core/errors';
 import type { Agent, CallRecord, DialJob } from '../core/model';
 import { parseDialJob } from '../adapters/sqs-dial-queue';
 import { awsDeps, type AppDeps } from '../commons/deps';
-import { logger } from '../commons/logger';
+import { callLogKeys, logger } from '../commons/logger';
 
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'publicBaseUrl' | 'now'>;
 /** The agent by id, possibly from this container's short-lived cache. */
@@ -58,7 +58,7 @@ async function dial(deps: Deps, agents: AgentLookup, job: DialJob): Promise<void
     logger.warn('dial job for a call that is not stored', { callId: job.callId, attempt: job.attempt });
     return;
   }
-  const ids = logIds(started.call, job);
+  const ids = callLogKeys(started.call, job.attempt);
   if (started.status === 'unchanged') {
     logger.info('dial job ignored', { ...ids, reason: started.reason });
     return;
@@ -72,7 +72,7 @@ async function dial(deps: Deps, agents: AgentLookup, job: DialJob): Promise<void
 }
 
 async function placeCall(deps: Deps, agents: AgentLookup, call: CallRecord, job: DialJob, now: Date): Promise<void> {
-  const ids = logIds(call, job);
+  const ids = callLogKeys(call, job.attempt);
   const agent = await agents(call.agentId);
   const provider = agent ? deps.voiceProvider(agent.voice.provider) : undefined;
   if (!agent || !provider) {
@@ -116,7 +116,7 @@ async function settleDialError(deps: Deps, job: DialJob, message: string, retrya
     { known },
   );
   if (result.status !== 'updated') return false;
-  const ids = logIds(result.call, job);
+  const ids = callLogKeys(result.call, job.attempt);
   logger.info('call updated after dial error', { ...ids, status: result.call.status, reason: result.call.reason });
   if (result.extra?.retryAt) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, result.extra.retryAt, now);
   return Boolean(result.extra?.redeliver);
@@ -135,9 +135,6 @@ function cachedAgents(deps: Deps): AgentLookup {
   };
 }
 
-function logIds(call: CallRecord, job: DialJob) {
-  return { callId: call.id, attempt: job.attempt, agentId: call.agentId, portalId: call.portalId, contactId: call.contactId };
-}
 
 let handlerInstance: ReturnType<typeof createDialHandler> | undefined;
 export const handler = (event: SQSEvent) => (handlerInstance ??= createDialHandler(awsDeps()))(event);

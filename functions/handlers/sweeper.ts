@@ -6,7 +6,7 @@ import { expireAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
 import { CALLBACK_TIMEOUT_MINUTES, isSilent, lostAttempt, lostJobCutoff, silentCallCutoff } from '../core/sweep-rules';
 import { awsDeps, type AppDeps } from '../commons/deps';
-import { logger } from '../commons/logger';
+import { callLogKeys, logger } from '../commons/logger';
 
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'now'>;
 
@@ -26,7 +26,7 @@ export function createSweeper(deps: Deps) {
       if (!attempt) continue;
       await deps.dispatcher.dispatch({ callId: call.id, attempt: attempt.number }, now, now);
       summary.redispatched += 1;
-      logger.warn('re-dispatched a late attempt', { callId: call.id, attempt: attempt.number, agentId: call.agentId, portalId: call.portalId, contactId: call.contactId, scheduledAt: attempt.scheduledAt });
+      logger.warn('re-dispatched a late attempt', { ...callLogKeys(call, attempt.number), scheduledAt: attempt.scheduledAt });
     }
     for (const stale of await deps.store.listStaleCalls('dialing', silentCallCutoff(now), BATCH)) {
       const result = await updateCall(deps.store, stale.id, (c) => {
@@ -38,7 +38,7 @@ export function createSweeper(deps: Deps) {
       summary.expired += 1;
       const last = result.call.attempts[result.call.attempts.length - 1];
       if (result.extra && last) await deps.dispatcher.dispatch({ callId: stale.id, attempt: last.number }, result.extra, now);
-      logger.warn('attempt expired without a callback', { callId: stale.id, agentId: stale.agentId, portalId: stale.portalId, contactId: stale.contactId, status: result.call.status, reason: result.call.reason });
+      logger.warn('attempt expired without a callback', { ...callLogKeys(stale), status: result.call.status, reason: result.call.reason });
     }
     return summary;
   };
