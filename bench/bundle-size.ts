@@ -28,7 +28,10 @@ const median = (xs: number[]) => {
 
 function timeInFreshNode(script: string): { inside: number; wall: number } {
   const started = process.hrtime.bigint();
-  const out = execFileSync(process.execPath, ['--enable-source-maps', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  const out = execFileSync(process.execPath, ['--enable-source-maps', '-e', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+  });
   const wall = Number(process.hrtime.bigint() - started) / 1e6;
   return { inside: Number(out.trim()), wall };
 }
@@ -51,8 +54,12 @@ async function main(): Promise<void> {
     console.log(`handler            ${handler} (${process.version}, target ${NODE_TARGET}, minified, cjs, as deployed)`);
     console.log(`build time         ${ms(buildMs)}`);
     console.log(`bundle             ${kib(bytes)} (gzip ${kib(gzipped)}), source map ${kib(statSync(`${outfile}.map`).size)}`);
-    console.log(`cold import        min ${ms(Math.min(...loads.map((l) => l.inside)))}, median ${ms(median(loads.map((l) => l.inside)))}  (require() only, ${runs} fresh processes)`);
-    console.log(`process + import   min ${ms(Math.min(...loads.map((l) => l.wall)))}, median ${ms(median(loads.map((l) => l.wall)))}  (empty node: median ${ms(median(baselines))})`);
+    console.log(
+      `cold import        min ${ms(Math.min(...loads.map((l) => l.inside)))}, median ${ms(median(loads.map((l) => l.inside)))}  (require() only, ${runs} fresh processes)`,
+    );
+    console.log(
+      `process + import   min ${ms(Math.min(...loads.map((l) => l.wall)))}, median ${ms(median(loads.map((l) => l.wall)))}  (empty node: median ${ms(median(baselines))})`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

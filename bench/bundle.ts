@@ -21,10 +21,20 @@ export async function measureWebhookBundle(): Promise<BundleFigures> {
   if (!existsSync(SCRIPT)) return { lines: [], error: 'bench/bundle-size.ts is not there yet' };
   const output = await new Promise<{ stdout: string; error?: string }>((resolve) => {
     execFile(TSX, [SCRIPT], { cwd: join(__dirname, '..'), timeout: 120_000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ stdout, error: err ? `${err.message.split('\n')[0]}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}` : undefined });
+      resolve({
+        stdout,
+        error: err ? `${err.message.split('\n')[0]}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}` : undefined,
+      });
     });
   });
-  const lines = output.stdout.split('\n').map((l) => l.trimEnd()).filter(Boolean);
-  const value = (label: RegExp) => lines.find((l) => label.test(l))?.replace(label, '').trim();
+  const lines = output.stdout
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter(Boolean);
+  const value = (label: RegExp) =>
+    lines
+      .find((l) => label.test(l))
+      ?.replace(label, '')
+      .trim();
   return { lines, bundle: value(/^bundle\s+/), coldImport: value(/^cold import\s+/), error: output.error };
 }

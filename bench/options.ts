@@ -69,7 +69,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const deliverySize = whole('--delivery-size', values['delivery-size'], 1);
-  if (deliverySize > 100) throw new Error('--delivery-size must be at most 100: HubSpot sends at most 100 events per delivery and batch-reads at most 100 ids');
+  if (deliverySize > 100)
+    throw new Error('--delivery-size must be at most 100: HubSpot sends at most 100 events per delivery and batch-reads at most 100 ids');
   const backends = values.backends;
   if (backends !== 'inline' && backends !== 'threads') throw new Error(`--backends must be inline or threads, got ${backends}`);
   const dials = values.dials;

@@ -49,7 +49,9 @@ function replies(run: ScenarioResult): string {
 
 function hubspotPerDelivery(run: ScenarioResult): string {
   const h = run.hubspot;
-  const parts = [h.batchReads && `${h.batchReads} batch`, h.singleReads && `${h.singleReads} single`, h.other && `${h.other} other`].filter(Boolean);
+  const parts = [h.batchReads && `${h.batchReads} batch`, h.singleReads && `${h.singleReads} single`, h.other && `${h.other} other`].filter(
+    Boolean,
+  );
   return `${num(h.total / run.deliveries)} (${parts.join(', ') || 'none'})`;
 }
 
@@ -64,7 +66,11 @@ function rows(r: Report): Row[] {
     ['ack latency of one delivery alone (warm-up), ms', ms(main.soloAckMs), baseline && ms(baseline.soloAckMs)],
     ['webhook replies', replies(main), baseline && replies(baseline)],
     ["acks slower than HubSpot's 5 s (HubSpot would retry)", slow(main), baseline && slow(baseline)],
-    ['contacts accepted / duplicates / rejected', `${main.accepted} / ${main.duplicates} / ${main.rejected}`, baseline && `${baseline.accepted} / ${baseline.duplicates} / ${baseline.rejected}`],
+    [
+      'contacts accepted / duplicates / rejected',
+      `${main.accepted} / ${main.duplicates} / ${main.rejected}`,
+      baseline && `${baseline.accepted} / ${baseline.duplicates} / ${baseline.rejected}`,
+    ],
     ['HubSpot requests per delivery', hubspotPerDelivery(main), baseline && hubspotPerDelivery(baseline)],
     [
       `HubSpot rate-limit floor for those reads, s (${HUBSPOT_LIMITS})`,
@@ -75,13 +81,20 @@ function rows(r: Report): Row[] {
       'DynamoDB requests per contact: reads / writes / queries',
       `${perContact(main.storeOps.reads, main)} / ${perContact(main.storeOps.writes, main)} / ${perContact(main.storeOps.queries, main)}`,
     ],
-    ['DynamoDB units per contact: RRU / WRU table / WRU GSIs', `${perContact(main.sdk.rru, main)} / ${perContact(main.sdk.wru, main)} / ${perContact(main.sdk.gsiWru, main)}`],
+    [
+      'DynamoDB units per contact: RRU / WRU table / WRU GSIs',
+      `${perContact(main.sdk.rru, main)} / ${perContact(main.sdk.wru, main)} / ${perContact(main.sdk.gsiWru, main)}`,
+    ],
     [
       'SQS requests per contact: send / send batch / receive / delete batch',
       `${perContact(main.sdk.sqs.SendMessageCommand, main)} / ${perContact(main.sdk.sqs.SendMessageBatchCommand, main)} / ${perContact(main.sdk.sqs.ReceiveMessageCommand, main)} / ${perContact(main.sdk.sqs.DeleteMessageBatchCommand, main)}`,
     ],
     ['schedules created (attempts > 15 min away)', String(main.sdk.localScheduler.PutItemCommand ?? 0)],
-    ['process CPU per contact, ms (all threads): import window / until all dialled', `${num(main.cpu.importMsPerContact)} / ${num(main.cpu.pipelineMsPerContact ?? Number.NaN)}`, baseline && num(baseline.cpu.importMsPerContact)],
+    [
+      'process CPU per contact, ms (all threads): import window / until all dialled',
+      `${num(main.cpu.importMsPerContact)} / ${num(main.cpu.pipelineMsPerContact ?? Number.NaN)}`,
+      baseline && num(baseline.cpu.importMsPerContact),
+    ],
     ['main event loop busy during import', pct(main.cpu.loopBusyDuringImport), baseline && pct(baseline.cpu.loopBusyDuringImport)],
   ];
   if (d) {
@@ -112,7 +125,10 @@ function targets(r: Report): Row[] {
     ['one HubSpot read per delivery', tick(main.hubspot.total === main.deliveries && main.hubspot.batchReads === main.deliveries)],
     [`ack p99 under 1 s (aim 250 ms): ${ms(p99)} ms`, tick(p99 < 1000)],
     [`at least 1,000 contacts per second: ${num(main.contactsPerSecond, 0)}`, tick(main.contactsPerSecond >= 1000)],
-    ['every contact dialled exactly once', main.dials ? tick(main.dials.exactlyOnce && main.accepted === main.config.contacts) : 'not checked'],
+    [
+      'every contact dialled exactly once',
+      main.dials ? tick(main.dials.exactlyOnce && main.accepted === main.config.contacts) : 'not checked',
+    ],
   ];
 }
 
@@ -121,7 +137,9 @@ function heading(r: Report): string[] {
   return [
     `${c.contacts} contacts in ${r.main.deliveries} deliveries of ${c.deliverySize}, ${c.inFlight} in flight, on the embedded stack (startLocalStack: dynalite in memory and fauxqs ${c.backends === 'threads' ? 'on worker threads' : 'on the same event loop, as npm start runs them'}; local SQS poller: ${c.pollerConcurrency} workers × 10 messages)`,
     `fake HubSpot adds ${c.hubspotLatencyMs} ms to every reply; the fake voice back end answers at once; ${c.dials === 'after' ? 'the dial poller held until the last ack' : 'calls are dialled while deliveries still arrive'}; handlers log at ${process.env.LOG_LEVEL ?? 'INFO'}`,
-    r.baseline ? `baseline: the same stack and code, reading each contact with GET /crm/v3/objects/contacts/{id}, ${r.baseline.config.naiveConcurrency} at a time` : 'baseline: skipped',
+    r.baseline
+      ? `baseline: the same stack and code, reading each contact with GET /crm/v3/objects/contacts/{id}, ${r.baseline.config.naiveConcurrency} at a time`
+      : 'baseline: skipped',
     `machine: ${machineLine(r.machine)}; ${r.date}`,
   ];
 }
@@ -131,12 +149,16 @@ function table(rows: Row[], header: Row): string[] {
   const all = [header, ...rows];
   const w0 = Math.max(...all.map((row) => row[0].length));
   const w1 = Math.max(...all.map((row) => row[1].length));
-  return all.map((row) => `  ${row[0].padEnd(w0)}  ${withBaseline ? row[1].padEnd(w1) : row[1]}${withBaseline && row[2] !== undefined ? `  ${row[2]}` : ''}`.trimEnd());
+  return all.map((row) =>
+    `  ${row[0].padEnd(w0)}  ${withBaseline ? row[1].padEnd(w1) : row[1]}${withBaseline && row[2] !== undefined ? `  ${row[2]}` : ''}`.trimEnd(),
+  );
 }
 
 export function textReport(r: Report): string {
   const out = ['', 'hubdial bench', ...heading(r).map((l) => `  ${l}`), ''];
-  out.push(...table(rows(r), ['', 'batch read', r.baseline ? 'naive (1 GET per contact)' : undefined].filter((x) => x !== undefined) as Row));
+  out.push(
+    ...table(rows(r), ['', 'batch read', r.baseline ? 'naive (1 GET per contact)' : undefined].filter((x) => x !== undefined) as Row),
+  );
   out.push('', 'targets');
   out.push(...table(targets(r), ['', '']).slice(1));
   out.push('', 'webhook bundle (bench/bundle-size.ts)');
@@ -144,7 +166,12 @@ export function textReport(r: Report): string {
   if (r.bundle?.error) out.push(`  not measured: ${r.bundle.error}`);
   if (!r.bundle) out.push('  skipped (--no-bundle)');
   out.push('', `AWS cost per 1,000 contacts, estimated from the counted operations (${PRICES.source})`);
-  out.push(...table(r.cost.lines.map((l) => [l.service, `$${l.usd.toFixed(5)}`, `${l.quantity} at ${l.unitPrice}`]), ['', 'USD', 'from']).slice(1));
+  out.push(
+    ...table(
+      r.cost.lines.map((l) => [l.service, `$${l.usd.toFixed(5)}`, `${l.quantity} at ${l.unitPrice}`]),
+      ['', 'USD', 'from'],
+    ).slice(1),
+  );
   out.push(`  ${'total'.padEnd(Math.max(...r.cost.lines.map((l) => l.service.length)))}  $${r.cost.totalUsd.toFixed(4)}`);
   out.push(...r.cost.assumptions.map((a) => `  - ${a}`));
   return out.join('\n');
@@ -154,9 +181,17 @@ export function markdownReport(r: Report): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const out = ['### Benchmark', '', ...heading(r).map((l) => `- ${esc(l)}`), ''];
   out.push(r.baseline ? '| | batch read | naive (1 GET per contact) |' : '| | batch read |', r.baseline ? '|---|---|---|' : '|---|---|');
-  for (const [label, main, baseline] of rows(r)) out.push(`| ${esc(label)} | ${esc(main)} |${r.baseline ? ` ${esc(baseline ?? '')} |` : ''}`);
+  for (const [label, main, baseline] of rows(r))
+    out.push(`| ${esc(label)} | ${esc(main)} |${r.baseline ? ` ${esc(baseline ?? '')} |` : ''}`);
   out.push('', '| target | |', '|---|---|', ...targets(r).map(([label, v]) => `| ${esc(label)} | ${v} |`));
-  out.push('', 'Webhook bundle: ' + (r.bundle?.bundle ? `${r.bundle.bundle}; cold import ${r.bundle.coldImport ?? 'not measured'}` : `not measured${r.bundle?.error ? ` (${r.bundle.error})` : ''}`) + '.');
+  out.push(
+    '',
+    'Webhook bundle: ' +
+      (r.bundle?.bundle
+        ? `${r.bundle.bundle}; cold import ${r.bundle.coldImport ?? 'not measured'}`
+        : `not measured${r.bundle?.error ? ` (${r.bundle.error})` : ''}`) +
+      '.',
+  );
   out.push('', '#### AWS cost per 1,000 contacts (estimate)', '', '| service | quantity | unit price | USD |', '|---|---|---|---|');
   for (const l of r.cost.lines) out.push(`| ${esc(l.service)} | ${esc(l.quantity)} | ${esc(l.unitPrice)} | $${l.usd.toFixed(5)} |`);
   out.push(`| **total** | | | **$${r.cost.totalUsd.toFixed(4)}** |`, '');

@@ -31,7 +31,13 @@ async function main(): Promise<void> {
     let baseline;
     if (opts.baseline) {
       progress(`importing ${opts.contacts} contacts (naive: one GET per contact, ${opts.naiveConcurrency} at a time)...`);
-      baseline = await runScenario({ ...common, label: 'naive', naiveConcurrency: opts.naiveConcurrency, waitForDials: false, callbacks: 0 });
+      baseline = await runScenario({
+        ...common,
+        label: 'naive',
+        naiveConcurrency: opts.naiveConcurrency,
+        waitForDials: false,
+        callbacks: 0,
+      });
     }
     counter.uninstall();
     if (opts.bundle) progress('measuring the webhook bundle...');

@@ -66,7 +66,12 @@ interface Ack {
 
 export async function runScenario(config: ScenarioConfig): Promise<ScenarioResult> {
   const { counter, ...shown } = config;
-  const sut = await startStackUnderTest({ contacts: config.contacts + config.deliverySize, backends: config.backends, naiveConcurrency: config.naiveConcurrency, pollerConcurrency: config.pollerConcurrency });
+  const sut = await startStackUnderTest({
+    contacts: config.contacts + config.deliverySize,
+    backends: config.backends,
+    naiveConcurrency: config.naiveConcurrency,
+    pollerConcurrency: config.pollerConcurrency,
+  });
   const { stack, hubspot, voice } = sut;
   let releaseDials: (() => void) | undefined;
   try {
@@ -75,7 +80,8 @@ export async function runScenario(config: ScenarioConfig): Promise<ScenarioResul
     const ids = [...hubspot.contacts.keys()];
     const warmUpIds = ids.slice(config.contacts);
     const deliveries: string[][] = [];
-    for (let i = 0; i < config.contacts; i += config.deliverySize) deliveries.push(ids.slice(i, Math.min(i + config.deliverySize, config.contacts)));
+    for (let i = 0; i < config.contacts; i += config.deliverySize)
+      deliveries.push(ids.slice(i, Math.min(i + config.deliverySize, config.contacts)));
 
     const post = async (contactIds: string[], firstEventId: number): Promise<Ack> => {
       const body = JSON.stringify(creationEvents(contactIds, hubspot.portalId, firstEventId));
@@ -134,7 +140,10 @@ export async function runScenario(config: ScenarioConfig): Promise<ScenarioResul
     const pipelineCpu = dials ? process.cpuUsage(cpuBefore) : undefined;
     const storeOps = diffOperations(storeBefore, store());
     const sdk = countsBetween(sdkBefore, counter.snapshot());
-    const callbacks = config.callbacks > 0 && dials ? await postStatusCallbacks(voice, config.callbacks, config.inFlight, { store, sdk: counter }) : undefined;
+    const callbacks =
+      config.callbacks > 0 && dials
+        ? await postStatusCallbacks(voice, config.callbacks, config.inFlight, { store, sdk: counter })
+        : undefined;
 
     return {
       config: shown,

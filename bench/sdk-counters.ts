@@ -106,7 +106,11 @@ export function installSdkCounter(): SdkCounter {
 /** b - a, field by field. */
 export function countsBetween(a: SdkCounts, b: SdkCounts): SdkCounts {
   const sub = (x: Record<string, number>, y: Record<string, number>) =>
-    Object.fromEntries(Object.keys(y).map((k) => [k, (y[k] ?? 0) - (x[k] ?? 0)]).filter(([, v]) => v !== 0));
+    Object.fromEntries(
+      Object.keys(y)
+        .map((k) => [k, (y[k] ?? 0) - (x[k] ?? 0)])
+        .filter(([, v]) => v !== 0),
+    );
   return {
     dynamo: sub(a.dynamo, b.dynamo),
     rru: b.rru - a.rru,

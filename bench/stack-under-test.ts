@@ -45,7 +45,10 @@ export async function startStackUnderTest(opts: StackUnderTestOptions): Promise<
       adminPort: 0,
       hubspotBaseUrl: hubspot.url,
       // Only the HubSpot read changes for the baseline; the rest is the same code.
-      hubspotFor: opts.naiveConcurrency === undefined ? undefined : naiveHubSpotFor((token) => createHubSpotApi(token, { basePath: hubspot.url }), opts.naiveConcurrency),
+      hubspotFor:
+        opts.naiveConcurrency === undefined
+          ? undefined
+          : naiveHubSpotFor((token) => createHubSpotApi(token, { basePath: hubspot.url }), opts.naiveConcurrency),
       dynamodbEndpoint: threads?.dynamodbEndpoint,
       sqsEndpoint: threads?.sqsEndpoint,
       // The sweeper and the local scheduler have nothing to do in this run; fewer idle

@@ -40,7 +40,11 @@ export async function postStatusCallbacks(
     ok,
     seconds: (performance.now() - started) / 1000,
     latencyMs,
-    storeOps: { reads: storeAfter.reads - storeBefore.reads, writes: storeAfter.writes - storeBefore.writes, queries: storeAfter.queries - storeBefore.queries },
+    storeOps: {
+      reads: storeAfter.reads - storeBefore.reads,
+      writes: storeAfter.writes - storeBefore.writes,
+      queries: storeAfter.queries - storeBefore.queries,
+    },
     sdk: countsBetween(sdkBefore, counters.sdk.snapshot()),
   };
 }

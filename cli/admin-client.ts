@@ -173,11 +173,18 @@ export class AdminClient {
     return this.request('POST', `/admin/calls/${encodeURIComponent(id)}/cancel`);
   }
 
-  private async request<T>(method: string, path: string, opts: { body?: unknown; query?: Record<string, string | undefined> } = {}): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; query?: Record<string, string | undefined> } = {},
+  ): Promise<T> {
     const url = new URL(this.base + path);
     for (const [key, value] of Object.entries(opts.query ?? {})) if (value !== undefined && value !== '') url.searchParams.set(key, value);
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    let headers: Record<string, string> = { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    let headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
     if (this.opts.sign) {
       const { host: _host, ...signed } = await this.opts.sign({ method, url, headers, body });
       headers = signed;
@@ -192,7 +199,11 @@ export class AdminClient {
     const parsed = parseJson(text);
     if (!res.ok) throw errorFrom(res.status, parsed, text);
     if (res.status !== 204 && parsed === undefined) {
-      throw new AdminApiError(res.status, 'invalid_reply', `the admin API at ${this.base} answered ${method} ${path} with something that is not JSON; is --endpoint the admin listener?`);
+      throw new AdminApiError(
+        res.status,
+        'invalid_reply',
+        `the admin API at ${this.base} answered ${method} ${path} with something that is not JSON; is --endpoint the admin listener?`,
+      );
     }
     return parsed as T;
   }

@@ -64,7 +64,9 @@ export function endpointOf(opts: GlobalOptions, env: NodeJS.ProcessEnv): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--endpoint must be a URL such as ${DEFAULT_ENDPOINT} or https://abc123.execute-api.eu-west-1.amazonaws.com, got "${raw}"`);
+    throw new UsageError(
+      `--endpoint must be a URL such as ${DEFAULT_ENDPOINT} or https://abc123.execute-api.eu-west-1.amazonaws.com, got "${raw}"`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--endpoint must be an http or https URL, got "${raw}"`);
   if (url.search || url.username || url.password) throw new UsageError('--endpoint must not carry a query string or credentials');
@@ -77,7 +79,9 @@ function buildClient(opts: GlobalOptions, env: NodeJS.ProcessEnv, fetchFn?: type
   if (!(opts.sign ?? !isLoopback(url))) return new AdminClient({ endpoint, fetch: fetchFn });
   const region = resolveRegion(url, opts.region, env);
   if (!region) {
-    throw new UsageError(`signing requests to ${url.host} needs an AWS region: pass --region or set AWS_REGION (use --no-sign for an endpoint that takes no IAM signature)`);
+    throw new UsageError(
+      `signing requests to ${url.host} needs an AWS region: pass --region or set AWS_REGION (use --no-sign for an endpoint that takes no IAM signature)`,
+    );
   }
   const sign = createSigV4Signer({ region, credentials: resolveCredentials(env, opts.profile || env.AWS_PROFILE) });
   return new AdminClient({ endpoint, sign, fetch: fetchFn });
@@ -90,7 +94,10 @@ export function hideSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(hideSecrets);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, v]) => [key, SECRET_KEYS.has(key.toLowerCase()) && typeof v === 'string' ? '(hidden)' : hideSecrets(v)]),
+      Object.entries(value).map(([key, v]) => [
+        key,
+        SECRET_KEYS.has(key.toLowerCase()) && typeof v === 'string' ? '(hidden)' : hideSecrets(v),
+      ]),
     );
   }
   return value;

@@ -11,7 +11,12 @@ export function table(headers: string[], rows: Cell[][], empty = '(none)'): stri
   const lines = [headers, ...rows.map((row) => headers.map((_, i) => cellText(row[i])))];
   const widths = headers.map((_, i) => Math.max(...lines.map((line) => (line[i] ?? '').length)));
   return lines
-    .map((line) => line.map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join(GAP).trimEnd())
+    .map((line) =>
+      line
+        .map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join(GAP)
+        .trimEnd(),
+    )
     .join('\n');
 }
 

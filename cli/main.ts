@@ -51,7 +51,9 @@ function describeError(err: unknown): string {
     const scopes = err.body?.requiredScopes;
     if (Array.isArray(scopes) && scopes.length > 0) lines.push(`HubSpot scopes the app needs: ${scopes.join(', ')}`);
     if (err.status === 403 && err.code === 'http_403') {
-      lines.push('The endpoint refused the request: check the AWS credentials and --region used for signing, and that they may call the admin API.');
+      lines.push(
+        'The endpoint refused the request: check the AWS credentials and --region used for signing, and that they may call the admin API.',
+      );
     }
     return lines.join('\n');
   }

@@ -69,7 +69,9 @@ export function resolveCredentials(env: NodeJS.ProcessEnv, profile?: string): Cr
   let provider: Promise<() => Promise<Credentials>> | undefined;
   return async () => {
     // Loaded on first use: the chain pulls in STS/SSO clients a local run never needs.
-    provider ??= import('@aws-sdk/credential-providers').then(({ fromNodeProviderChain }) => fromNodeProviderChain(profile ? { profile } : {}));
+    provider ??= import('@aws-sdk/credential-providers').then(({ fromNodeProviderChain }) =>
+      fromNodeProviderChain(profile ? { profile } : {}),
+    );
     return (await provider)();
   };
 }

@@ -56,7 +56,8 @@ export function readConfig(node: Node): HubdialConfig {
   const raw = (key: ContextKey): unknown => node.tryGetContext(key) ?? CONTEXT_DEFAULTS[key];
   const int = (key: ContextKey, min: number, max: number): number => {
     const value = Number(raw(key));
-    if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw(key))}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new ConfigError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw(key))}`);
     return value;
   };
   const text = (key: ContextKey): string => {
@@ -73,7 +74,8 @@ export function readConfig(node: Node): HubdialConfig {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('hubdial:logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
 
   const alarmEmail = text('hubdial:alarmEmail');
-  if (alarmEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) throw new ConfigError('hubdial:alarmEmail', `is not an e-mail address: ${alarmEmail}`);
+  if (alarmEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail))
+    throw new ConfigError('hubdial:alarmEmail', `is not an e-mail address: ${alarmEmail}`);
 
   const hubspotBaseUrl = text('hubdial:hubspotBaseUrl').replace(/\/+$/, '');
   if (hubspotBaseUrl && !/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(hubspotBaseUrl)) {

@@ -59,7 +59,13 @@ export class HubdialStack extends Stack {
       ...(config.hubspotBaseUrl ? { HUBSPOT_BASE_URL: config.hubspotBaseUrl } : {}),
     };
     const fn = (id: string, handler: HandlerName, description: string, extraEnvironment: Record<string, string> = {}) =>
-      new ServiceFunction(this, id, { handler, description, ...FUNCTION_LIMITS[handler], environment: { ...environment, ...extraEnvironment }, config });
+      new ServiceFunction(this, id, {
+        handler,
+        description,
+        ...FUNCTION_LIMITS[handler],
+        environment: { ...environment, ...extraEnvironment },
+        config,
+      });
 
     const webhook = fn('Webhook', 'webhook', 'hubdial: HubSpot contact.creation webhook -> stored call + first attempt');
     const callStatus = fn('CallStatus', 'call-status', 'hubdial: voice provider status callbacks -> outcome, retry');
@@ -105,8 +111,23 @@ export class HubdialStack extends Stack {
     const functions = Object.fromEntries(Object.entries(all).map(([name, f]) => [name, f.fn]));
     const deadLetterQueues = { DialDeadLetter: queues.deadLetterQueue, SchedulerDeadLetter: queues.schedulerDeadLetterQueue };
     const alarmTopic = new AlarmTopic(this, 'Alarms', { alarmEmail: config.alarmEmail });
-    new ServiceAlarms(this, 'Alarm', { topic: alarmTopic.topic, functions, webhook: webhook.fn, dialQueue: queues.queue, deadLetterQueues, api: http.api });
-    new ServiceDashboard(this, 'Dashboard', { metrics, api: http.api, functions, webhook: webhook.fn, dial: dial.fn, dialQueue: queues.queue, deadLetterQueues });
+    new ServiceAlarms(this, 'Alarm', {
+      topic: alarmTopic.topic,
+      functions,
+      webhook: webhook.fn,
+      dialQueue: queues.queue,
+      deadLetterQueues,
+      api: http.api,
+    });
+    new ServiceDashboard(this, 'Dashboard', {
+      metrics,
+      api: http.api,
+      functions,
+      webhook: webhook.fn,
+      dial: dial.fn,
+      dialQueue: queues.queue,
+      deadLetterQueues,
+    });
     new LogQueries(this, 'Queries', { functionLogs, apiAccessLogs: http.accessLogs });
 
     new CfnOutput(this, 'WebhookUrl', {

@@ -20,10 +20,9 @@ export interface NagTargets {
 }
 
 export const NAG_REASONS = {
-  xray:
-    'X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*" (see the X-Ray actions in the Service Authorization Reference). These are the only actions on "*" (asserted in test/cdk).',
+  xray: 'X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*" (see the X-Ray actions in the Service Authorization Reference). These are the only actions on "*" (asserted in test/cdk).',
   schedules:
-    'Schedules are one-time at() schedules named per call and attempt, created at run time, so their names are not known at deploy time. The resource is narrowed to schedules inside this stack\'s own schedule group (schedule/<group>/*), the narrowest ARN EventBridge Scheduler offers; the actions are at most Create/Update/DeleteSchedule (the admin function: DeleteSchedule only), and iam:PassRole is limited to the scheduler execution role and to scheduler.amazonaws.com.',
+    "Schedules are one-time at() schedules named per call and attempt, created at run time, so their names are not known at deploy time. The resource is narrowed to schedules inside this stack's own schedule group (schedule/<group>/*), the narrowest ARN EventBridge Scheduler offers; the actions are at most Create/Update/DeleteSchedule (the admin function: DeleteSchedule only), and iam:PassRole is limited to the scheduler execution role and to scheduler.amazonaws.com.",
   runtime:
     'nodejs22.x on purpose: the project pins Node.js 22 (package.json engines, the `node` dev dependency) and all tests run on it; moving to a newer runtime is a tested upgrade, not a synth-time default.',
   publicRoutes:
@@ -46,7 +45,11 @@ export function addNagSuppressions(stack: Stack, t: NagTargets): void {
   for (const route of t.publicRoutes) ack(route, 'AwsSolutions-APIG4', NAG_REASONS.publicRoutes);
   ack(t.schedulerDeadLetterQueue, 'AwsSolutions-SQS3', NAG_REASONS.schedulerDlq);
   const apiLogicalId = stack.resolve((t.api.api.node.defaultChild as CfnResource).logicalId) as string;
-  ack(t.api.adminInvokePolicy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/$default/*/admin/*]`, NAG_REASONS.adminInvoke);
+  ack(
+    t.api.adminInvokePolicy,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/$default/*/admin/*]`,
+    NAG_REASONS.adminInvoke,
+  );
 }
 
 /** The schedules ARN as cdk-nag prints it: pseudo parameters and references in <...>. */

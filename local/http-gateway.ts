@@ -31,7 +31,11 @@ function compile(route: Route): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}$`), params };
 }
 
-export async function startGateway(opts: { routes: Route[]; port: number; host: string }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+export async function startGateway(opts: {
+  routes: Route[];
+  port: number;
+  host: string;
+}): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const routes = opts.routes.map(compile);
   const server = createServer((req, res) => {
     handle(routes, req, res).catch((err) => {
@@ -46,7 +50,9 @@ export async function startGateway(opts: { routes: Route[]; port: number; host: 
     if (!socket.writable) return socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     const body = JSON.stringify({ message: status === 431 ? 'Request Header Fields Too Large' : 'Bad Request' });
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -78,7 +84,10 @@ async function handle(routes: CompiledRoute[], req: IncomingMessage, res: Server
   const route = candidates.find((r) => r.method === method || r.method === 'ANY');
   if (!route) {
     req.resume();
-    send(res, { statusCode: candidates.length ? 405 : 404, body: JSON.stringify({ message: candidates.length ? 'Method Not Allowed' : 'Not Found' }) });
+    send(res, {
+      statusCode: candidates.length ? 405 : 404,
+      body: JSON.stringify({ message: candidates.length ? 'Method Not Allowed' : 'Not Found' }),
+    });
     return;
   }
   const body = await readBody(req);
@@ -92,7 +101,10 @@ async function handle(routes: CompiledRoute[], req: IncomingMessage, res: Server
     try {
       pathParameters[name] = decodeURIComponent(match[i + 1] ?? '');
     } catch {
-      send(res, { statusCode: 400, body: JSON.stringify({ message: `Bad Request: path parameter ${name} is not valid percent-encoding` }) });
+      send(res, {
+        statusCode: 400,
+        body: JSON.stringify({ message: `Bad Request: path parameter ${name} is not valid percent-encoding` }),
+      });
       return;
     }
   }
@@ -116,7 +128,14 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function toEvent(req: IncomingMessage, url: URL, method: string, route: CompiledRoute, pathParameters: Record<string, string>, body: string): APIGatewayProxyEventV2 {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  route: CompiledRoute,
+  pathParameters: Record<string, string>,
+  body: string,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -138,7 +157,13 @@ function toEvent(req: IncomingMessage, url: URL, method: string, route: Compiled
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
-      http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',

@@ -76,16 +76,23 @@ export function createSqsPoller(opts: SqsPollerOptions): SqsPoller {
     try {
       failed = failedMessageIds(await opts.handler({ Records: records }), records);
     } catch (err) {
-      logger.error('handler threw; the whole batch will be redelivered', { messages: records.length, error: err instanceof Error ? err.message : String(err) });
+      logger.error('handler threw; the whole batch will be redelivered', {
+        messages: records.length,
+        error: err instanceof Error ? err.message : String(err),
+      });
       failed = new Set(records.map((r) => r.messageId));
     }
 
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length > 0) {
       const result = await client.send(
-        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+        }),
       );
-      if (result.Failed?.length) logger.warn('some processed messages could not be deleted and may be redelivered', { failed: result.Failed.length });
+      if (result.Failed?.length)
+        logger.warn('some processed messages could not be deleted and may be redelivered', { failed: result.Failed.length });
     }
     return records.length;
   }

@@ -80,7 +80,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       stops.push(fauxqs.stop);
       sqsEndpoint = fauxqs.endpoint;
     }
-    const sqs = new SQSClient({ endpoint: sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const sqs = new SQSClient({
+      endpoint: sqsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     stops.push(async () => sqs.destroy());
     const queueUrl = await ensureQueue(sqs, opts.queueName ?? 'hubdial-dial');
 
@@ -116,7 +120,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     // Admin routes listen on loopback only: exposing PORT through a tunnel for HubSpot
     // never exposes them.
-    const adminGateway = await startGateway({ host: '127.0.0.1', port: opts.adminPort, routes: [{ method: 'ANY', path: '/admin/{proxy+}', handler: admin }] });
+    const adminGateway = await startGateway({
+      host: '127.0.0.1',
+      port: opts.adminPort,
+      routes: [{ method: 'ANY', path: '/admin/{proxy+}', handler: admin }],
+    });
     stops.push(adminGateway.stop);
 
     const poller = createSqsPoller({
@@ -134,7 +142,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stops.push(() => scheduler.stop());
 
     const sweep = createSweeper(deps);
-    const runSweep = () => sweep().catch((err) => console.error(JSON.stringify({ level: 'ERROR', message: 'sweep failed', error: String(err) })));
+    const runSweep = () =>
+      sweep().catch((err) => console.error(JSON.stringify({ level: 'ERROR', message: 'sweep failed', error: String(err) })));
     await runSweep();
     const timer = setInterval(runSweep, opts.sweepEveryMs ?? 60_000);
     timer.unref();

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       'Next: npx hubdial api-keys create --name hubspot',
       '      npx hubdial agents create --name Sales --timezone America/New_York --default-country US --voice-provider simulator',
       '      npx hubdial hubspot connect --token -      (paste the private app access token)',
-      'HubSpot webhook URL (set PUBLIC_BASE_URL to your tunnel\'s https URL):',
+      "HubSpot webhook URL (set PUBLIC_BASE_URL to your tunnel's https URL):",
       `  ${base}/call/crm-webhook?agent_id=YOUR_AGENT_ID&type=hubspot&x_api_key=YOUR_API_KEY`,
       '  optional: &min_trigger_time=09:00&max_trigger_time=18:00&carry_over=true&num_of_retries=3&gap_between_retries=2,4,6',
       '',

@@ -22,20 +22,28 @@ interface AgentFlags extends CallFlags {
 export function registerAgents(program: Command, io: CliIo): void {
   const agents = program.command('agents').description('voice agents: who calls, when, with which contact fields');
 
-  withAgentFlags(agents.command('create').description('create an agent (flags, or --from-file with the admin API body)')).action(async (flags: AgentFlags, cmd: Command) => {
-    const cli = cliFor(cmd, io);
-    const base = flags.fromFile ? await readAgentFile(cli, flags.fromFile) : { variables: [] };
-    const body = await applyFlags(cli, base, flags);
-    for (const [field, flag] of [['name', '--name'], ['timezone', '--timezone']] as const) {
-      if (typeof body[field] !== 'string' || !body[field]) throw new UsageError(`${flag} is required (or set "${field}" in --from-file)`);
-    }
-    if (!isObject(body.voice) || !body.voice.provider) throw new UsageError('--voice-provider is required: simulator, or http with --voice-url and --voice-secret (or set "voice" in --from-file)');
-    const agent = await cli.client().createAgent(body);
-    if (cli.json) return cli.printJson(agent);
-    cli.out(`Created agent ${agent.id}.\n`);
-    cli.out(describeAgent(agent));
-    cli.note(`\nNext: hubdial webhook-url --agent ${agent.id} --key <API key>`);
-  });
+  withAgentFlags(agents.command('create').description('create an agent (flags, or --from-file with the admin API body)')).action(
+    async (flags: AgentFlags, cmd: Command) => {
+      const cli = cliFor(cmd, io);
+      const base = flags.fromFile ? await readAgentFile(cli, flags.fromFile) : { variables: [] };
+      const body = await applyFlags(cli, base, flags);
+      for (const [field, flag] of [
+        ['name', '--name'],
+        ['timezone', '--timezone'],
+      ] as const) {
+        if (typeof body[field] !== 'string' || !body[field]) throw new UsageError(`${flag} is required (or set "${field}" in --from-file)`);
+      }
+      if (!isObject(body.voice) || !body.voice.provider)
+        throw new UsageError(
+          '--voice-provider is required: simulator, or http with --voice-url and --voice-secret (or set "voice" in --from-file)',
+        );
+      const agent = await cli.client().createAgent(body);
+      if (cli.json) return cli.printJson(agent);
+      cli.out(`Created agent ${agent.id}.\n`);
+      cli.out(describeAgent(agent));
+      cli.note(`\nNext: hubdial webhook-url --agent ${agent.id} --key <API key>`);
+    },
+  );
 
   agents
     .command('list')
@@ -47,7 +55,16 @@ export function registerAgents(program: Command, io: CliIo): void {
       cli.out(
         table(
           ['ID', 'NAME', 'TIMEZONE', 'VOICE', 'VARIABLES', 'WINDOW', 'RETRIES', 'CREATED'],
-          items.map((a) => [a.id, a.name, a.timezone, a.voice?.provider, a.variables.map((v) => v.name).join(', '), windowText(a), retriesText(a), formatTime(a.createdAt)]),
+          items.map((a) => [
+            a.id,
+            a.name,
+            a.timezone,
+            a.voice?.provider,
+            a.variables.map((v) => v.name).join(', '),
+            windowText(a),
+            retriesText(a),
+            formatTime(a.createdAt),
+          ]),
           'No agents yet: hubdial agents create --help',
         ),
       );
@@ -72,7 +89,8 @@ export function registerAgents(program: Command, io: CliIo): void {
   ).action(async (id: string, flags: AgentFlags, cmd: Command) => {
     const cli = cliFor(cmd, io);
     const { fromFile, ...changes } = flags;
-    if (!fromFile && Object.values(changes).every((v) => v === undefined)) throw new UsageError('nothing to update: pass --from-file FILE or flags such as --timezone or --window');
+    if (!fromFile && Object.values(changes).every((v) => v === undefined))
+      throw new UsageError('nothing to update: pass --from-file FILE or flags such as --timezone or --window');
     const base = fromFile ? await readAgentFile(cli, fromFile) : editableCopy(await cli.client().getAgent(id));
     const agent = await cli.client().updateAgent(id, await applyFlags(cli, base, flags));
     if (cli.json) return cli.printJson(agent);
@@ -98,7 +116,11 @@ function withAgentFlags(cmd: Command): Command {
     .option('--name <name>', 'agent name')
     .option('--timezone <zone>', 'IANA time zone the call window is in, e.g. America/New_York')
     .option('--default-country <code>', 'country for phone numbers written without +country code, e.g. US')
-    .option('--var <variable=field>', 'map a HubSpot contact property to an agent variable (repeatable), e.g. firstname=firstname', collectVariable)
+    .option(
+      '--var <variable=field>',
+      'map a HubSpot contact property to an agent variable (repeatable), e.g. firstname=firstname',
+      collectVariable,
+    )
     .option('--window <HH:MM-HH:MM>', 'call window, e.g. 09:00-18:00 (may cross midnight)', parseWindow)
     .option('--carry-over <true|false>', 'outside the window: call at the next opening (true) or not at all (false)', parseBoolean)
     .option('--retries <n>', 'further attempts when a call does not connect', parseRetries)
@@ -107,7 +129,11 @@ function withAgentFlags(cmd: Command): Command {
     .option('--voice-url <url>', 'http provider: where hubdial POSTs call requests')
     .option('--voice-secret <secret>', 'http provider: HMAC secret shared with the back end ("-" reads standard input)')
     .option('--write-back <true|false>', 'log each settled attempt on the HubSpot contact as a Call engagement', parseBoolean)
-    .option('--contact-timezone <true|false>', "use the contact's HubSpot time zone (hs_timezone) for the call window when it has one", parseBoolean);
+    .option(
+      '--contact-timezone <true|false>',
+      "use the contact's HubSpot time zone (hs_timezone) for the call window when it has one",
+      parseBoolean,
+    );
 }
 
 async function readAgentFile(cli: Cli, path: string): Promise<Record<string, unknown>> {
@@ -141,14 +167,17 @@ async function applyFlags(cli: Cli, base: Record<string, unknown>, flags: AgentF
   if (flags.writeBack !== undefined) body.writeBackToHubSpot = flags.writeBack;
   if (flags.contactTimezone !== undefined) body.useContactTimezone = flags.contactTimezone;
   const callDefaults = callDefaultsFrom(flags);
-  if (Object.keys(callDefaults).length > 0) body.callDefaults = { ...(isObject(base.callDefaults) ? base.callDefaults : {}), ...callDefaults };
+  if (Object.keys(callDefaults).length > 0)
+    body.callDefaults = { ...(isObject(base.callDefaults) ? base.callDefaults : {}), ...callDefaults };
   if (flags.voiceProvider !== undefined || flags.voiceUrl !== undefined || flags.voiceSecret !== undefined) {
     const current = isObject(base.voice) ? base.voice : {};
     // Another provider's settings (url, secret) mean nothing to the new one.
-    const voice: Record<string, unknown> = flags.voiceProvider !== undefined && flags.voiceProvider !== current.provider ? { provider: flags.voiceProvider } : { ...current };
+    const voice: Record<string, unknown> =
+      flags.voiceProvider !== undefined && flags.voiceProvider !== current.provider ? { provider: flags.voiceProvider } : { ...current };
     if (flags.voiceUrl !== undefined) voice.url = flags.voiceUrl;
     if (flags.voiceSecret !== undefined) {
-      if (flags.voiceSecret === '-' && flags.fromFile === '-') throw new UsageError('--from-file - and --voice-secret - cannot both read standard input');
+      if (flags.voiceSecret === '-' && flags.fromFile === '-')
+        throw new UsageError('--from-file - and --voice-secret - cannot both read standard input');
       voice.secret = flags.voiceSecret === '-' ? (await cli.readStdin()).trim() : flags.voiceSecret;
     }
     body.voice = voice;
@@ -177,7 +206,14 @@ export function describeAgent(agent: Agent): string {
     ['Default country', agent.defaultCountry],
     ['Voice', voiceText],
     ['Call window', windowText(agent)],
-    ['Carry over', defaults?.carry_over === undefined ? 'not set' : defaults.carry_over ? 'yes (call at the next opening)' : 'no (skip calls outside the window)'],
+    [
+      'Carry over',
+      defaults?.carry_over === undefined
+        ? 'not set'
+        : defaults.carry_over
+          ? 'yes (call at the next opening)'
+          : 'no (skip calls outside the window)',
+    ],
     ['Retries', retriesText(agent)],
     ['Write-back to HubSpot', agent.writeBackToHubSpot ? 'yes (a Call engagement per attempt)' : 'no'],
     ['Created', formatTime(agent.createdAt)],

@@ -15,7 +15,15 @@ export function registerApiKeys(program: Command, io: CliIo): void {
       const created = await cli.client().createApiKey(opts.name);
       // The key is the one secret this command exists to print; it is not hidden.
       if (cli.json) cli.out(JSON.stringify(created, null, 2));
-      else cli.out(`${keyValues([['API key id', created.id], ['Name', created.name]])}\n\n    ${created.key}\n`);
-      cli.note('Store this key now: it will not be shown again (only its hash is kept). Build the webhook URL with: hubdial webhook-url --agent <agent id> --key <key>');
+      else
+        cli.out(
+          `${keyValues([
+            ['API key id', created.id],
+            ['Name', created.name],
+          ])}\n\n    ${created.key}\n`,
+        );
+      cli.note(
+        'Store this key now: it will not be shown again (only its hash is kept). Build the webhook URL with: hubdial webhook-url --agent <agent id> --key <key>',
+      );
     });
 }

@@ -6,18 +6,16 @@ import { cliFor, UsageError, type Cli, type CliIo } from '../context';
 import { formatTime, keyValues, table, truncate } from '../format';
 import { CALL_STATUSES } from '../../functions/core/model';
 
-
-
 export function registerCalls(program: Command, io: CliIo): void {
   const calls = program.command('calls').description('call history: status, attempts and the reason for each change');
 
   calls
     .command('list')
     .description('list calls, newest first')
-    .option('--agent <id>', 'only this agent\'s calls')
+    .option('--agent <id>', "only this agent's calls")
     .addOption(new Option('--status <status>', 'only calls in this status').choices(CALL_STATUSES))
     .option('--limit <n>', 'calls per page (the admin API allows 1-100)', parsePositiveInt)
-    .option('--cursor <cursor>', 'continue from a previous page\'s next cursor')
+    .option('--cursor <cursor>', "continue from a previous page's next cursor")
     .option('--all', 'follow the cursors and list every matching call')
     .action(async (opts: { agent?: string; status?: string; limit?: number; cursor?: string; all?: boolean }, cmd: Command) => {
       const cli = cliFor(cmd, io);
@@ -27,7 +25,16 @@ export function registerCalls(program: Command, io: CliIo): void {
       cli.out(
         table(
           ['ID', 'STATUS', 'AGENT', 'CONTACT', 'TO', 'ATTEMPTS', 'UPDATED', 'REASON'],
-          page.items.map((c) => [c.id, c.status, c.agentId, c.contactId, c.to, c.attempts.length, formatTime(c.updatedAt), truncate(c.reason ?? '', 70)]),
+          page.items.map((c) => [
+            c.id,
+            c.status,
+            c.agentId,
+            c.contactId,
+            c.to,
+            c.attempts.length,
+            formatTime(c.updatedAt),
+            truncate(c.reason ?? '', 70),
+          ]),
           'No calls match.',
         ),
       );
@@ -54,7 +61,12 @@ export function registerCalls(program: Command, io: CliIo): void {
       const call = await cli.client().cancelCall(id);
       if (cli.json) return cli.printJson(call);
       cli.out(`Cancelled call ${call.id}.\n`);
-      cli.out(keyValues([['Status', call.status], ['Reason', call.reason]]));
+      cli.out(
+        keyValues([
+          ['Status', call.status],
+          ['Reason', call.reason],
+        ]),
+      );
     });
 }
 
@@ -67,7 +79,8 @@ async function allPages(cli: Cli, query: { agentId?: string; status?: string; li
     items.push(...page.items);
     if (!page.nextCursor) return { items, nextCursor: null };
     // A server that hands back a cursor it already gave would otherwise loop forever.
-    if (seen.has(page.nextCursor)) throw new UsageError(`the admin API returned the same cursor twice (${page.nextCursor}); stopping after ${items.length} calls`);
+    if (seen.has(page.nextCursor))
+      throw new UsageError(`the admin API returned the same cursor twice (${page.nextCursor}); stopping after ${items.length} calls`);
     seen.add(page.nextCursor);
     cursor = page.nextCursor;
   }
@@ -84,17 +97,33 @@ export function describeCall(call: Call): string {
     ['Portal', call.portalId],
     ['Contact', call.contactId],
     ['To', call.to ?? '(no usable phone number)'],
-    ['Variables', Object.entries(call.variables ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)'],
+    [
+      'Variables',
+      Object.entries(call.variables ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || '(none)',
+    ],
     ['Missing variables', call.missingVariables?.join(', ')],
     ['Call window', window],
     ['Carry over', s?.carryOver === undefined ? undefined : s.carryOver ? 'yes' : 'no'],
-    ['Retries', s?.numOfRetries === undefined ? undefined : `${s.numOfRetries}${s.numOfRetries > 0 && s.gapHours?.length ? `, gaps ${s.gapHours.join(',')} h` : ''}`],
+    [
+      'Retries',
+      s?.numOfRetries === undefined
+        ? undefined
+        : `${s.numOfRetries}${s.numOfRetries > 0 && s.gapHours?.length ? `, gaps ${s.gapHours.join(',')} h` : ''}`,
+    ],
     ['Created', formatTime(call.createdAt)],
     ['Updated', formatTime(call.updatedAt)],
   ]);
   const attempts = table(
     ['#', 'SCHEDULED', 'STARTED', 'OUTCOME', 'REASON'],
-    call.attempts.map((a) => [a.number, formatTime(a.scheduledAt), formatTime(a.startedAt), a.outcome ?? (a.startedAt ? 'pending' : ''), a.reason]),
+    call.attempts.map((a) => [
+      a.number,
+      formatTime(a.scheduledAt),
+      formatTime(a.startedAt),
+      a.outcome ?? (a.startedAt ? 'pending' : ''),
+      a.reason,
+    ]),
   );
   const history = table(
     ['TIME', 'STATUS', 'REASON'],

@@ -11,13 +11,19 @@ export function registerHubSpot(program: Command, io: CliIo): void {
     .command('connect')
     .description('store the private app access token (checked against HubSpot first)')
     .option('--token <token>', 'access token from the app\'s Auth tab; "-" reads standard input; default: $HUBSPOT_ACCESS_TOKEN')
-    .option('--client-secret <secret>', 'app client secret, to verify HubSpot\'s webhook signatures; "-" reads standard input; default: $HUBSPOT_CLIENT_SECRET')
+    .option(
+      '--client-secret <secret>',
+      'app client secret, to verify HubSpot\'s webhook signatures; "-" reads standard input; default: $HUBSPOT_CLIENT_SECRET',
+    )
     .action(async (opts: { token?: string; clientSecret?: string }, cmd: Command) => {
       const cli = cliFor(cmd, io);
-      if (opts.token === '-' && opts.clientSecret === '-') throw new UsageError('--token - and --client-secret - cannot both read standard input');
+      if (opts.token === '-' && opts.clientSecret === '-')
+        throw new UsageError('--token - and --client-secret - cannot both read standard input');
       const accessToken = (await secretFrom(cli, opts.token, 'HUBSPOT_ACCESS_TOKEN')) ?? '';
       if (!accessToken) {
-        throw new UsageError('a HubSpot access token is required: pipe it to --token - or set HUBSPOT_ACCESS_TOKEN (so it stays out of shell history)');
+        throw new UsageError(
+          'a HubSpot access token is required: pipe it to --token - or set HUBSPOT_ACCESS_TOKEN (so it stays out of shell history)',
+        );
       }
       const clientSecret = await secretFrom(cli, opts.clientSecret, 'HUBSPOT_CLIENT_SECRET');
       const connection = await cli.client().connectHubSpot({ accessToken, ...(clientSecret ? { clientSecret } : {}) });
@@ -25,7 +31,7 @@ export function registerHubSpot(program: Command, io: CliIo): void {
       cli.out(`Connected to HubSpot portal ${connection.portalId}.\n`);
       cli.out(describeConnection(connection));
       if (connection.signatureVerification === false) {
-        cli.note('\nWebhook signatures are not verified: add --client-secret (the app\'s client secret) to have hubdial check them.');
+        cli.note("\nWebhook signatures are not verified: add --client-secret (the app's client secret) to have hubdial check them.");
       }
     });
 

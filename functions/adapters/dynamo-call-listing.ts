@@ -44,7 +44,10 @@ export const MAX_PAGE_SIZE = 100;
  * Up to `limit` matching items, reading again while a filter or DynamoDB's 1 MB page leaves
  * the page short. `resume` is the key to start the next page after; absent = nothing left.
  */
-async function collect(read: (start: Item | undefined, limit: number) => Promise<ReadPage>, opts: { start?: Item; limit: number; filtered: boolean }): Promise<{ items: Item[]; resume?: Item }> {
+async function collect(
+  read: (start: Item | undefined, limit: number) => Promise<ReadPage>,
+  opts: { start?: Item; limit: number; filtered: boolean },
+): Promise<{ items: Item[]; resume?: Item }> {
   const items: Item[] = [];
   let start = opts.start;
   for (let reads = 1; ; reads++) {
@@ -95,7 +98,8 @@ function indexStartKey(index: CallIndex, partition: string, sortKey: string): It
 }
 
 function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new RangeError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+    throw new RangeError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
 }
 
 const isSortKey = (value: unknown): value is string => typeof value === 'string' && /^[^#]+#.+$/.test(value) && value.length <= 1024;
@@ -111,10 +115,20 @@ export async function listCalls(readers: Readers, query: CallQuery): Promise<Pag
   let page: { items: Item[]; resume?: Item };
   let positionOf: (key: Item) => unknown;
   if (query.agentId !== undefined || query.status !== undefined) {
-    const [index, partition] = query.agentId !== undefined ? [CALLS_BY_AGENT, agentCallsPartition(query.agentId)] : [CALLS_BY_STATUS, statusPartition(query.status!)];
+    const [index, partition] =
+      query.agentId !== undefined
+        ? [CALLS_BY_AGENT, agentCallsPartition(query.agentId)]
+        : [CALLS_BY_STATUS, statusPartition(query.status!)];
     if (position !== undefined && !isSortKey(position)) throw new InvalidCursorError('not readable');
-    const read = readIndex(readers.query, index, partition, { newestFirst: true, status: query.agentId !== undefined ? query.status : undefined });
-    page = await collect(read, { start: position !== undefined ? indexStartKey(index, partition, position) : undefined, limit, filtered: query.agentId !== undefined && query.status !== undefined });
+    const read = readIndex(readers.query, index, partition, {
+      newestFirst: true,
+      status: query.agentId !== undefined ? query.status : undefined,
+    });
+    page = await collect(read, {
+      start: position !== undefined ? indexStartKey(index, partition, position) : undefined,
+      limit,
+      filtered: query.agentId !== undefined && query.status !== undefined,
+    });
     positionOf = (key) => key[index.sk]?.S;
   } else {
     if (position !== undefined && !isTableKey(position)) throw new InvalidCursorError('not readable');
@@ -126,7 +140,11 @@ export async function listCalls(readers: Readers, query: CallQuery): Promise<Pag
         Limit: readLimit,
         ExclusiveStartKey: start,
       });
-    page = await collect(read, { start: position !== undefined ? { pk: { S: position[0] }, sk: { S: position[1] } } : undefined, limit, filtered: true });
+    page = await collect(read, {
+      start: position !== undefined ? { pk: { S: position[0] }, sk: { S: position[1] } } : undefined,
+      limit,
+      filtered: true,
+    });
     positionOf = (key) => [key.pk?.S, key.sk?.S];
   }
   return {
@@ -138,6 +156,9 @@ export async function listCalls(readers: Readers, query: CallQuery): Promise<Pag
 /** Calls in `status` last updated before `before`, oldest first (for the sweeper). */
 export async function listStaleCalls(run: RunQuery, status: CallStatus, before: string, limit: number): Promise<CallRecord[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive whole number');
-  const page = await collect(readIndex(run, CALLS_BY_STATUS, statusPartition(status), { newestFirst: false, before }), { limit, filtered: false });
+  const page = await collect(readIndex(run, CALLS_BY_STATUS, statusPartition(status), { newestFirst: false, before }), {
+    limit,
+    filtered: false,
+  });
   return page.items.map((item) => recordOf<CallRecord>(item));
 }

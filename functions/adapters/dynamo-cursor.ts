@@ -4,7 +4,6 @@
 // into a 400 on that parameter.
 import { InvalidCursorError } from '../core/errors';
 
-
 export function encodeCursor(query: string, position: unknown): string {
   return Buffer.from(JSON.stringify({ q: query, p: position }), 'utf8').toString('base64url');
 }

@@ -43,7 +43,9 @@ export function createHubSpotSdk(config: HubSpotSdkConfig): HubSpotSdk {
   const contacts = createContactsConfiguration(
     ApiClientConfigurator.getParams(sdkConfig, ContactsServerConfiguration, ContactsObservable, ContactsObservable),
   );
-  const calls = createCallsConfiguration(ApiClientConfigurator.getParams(sdkConfig, CallsServerConfiguration, CallsObservable, CallsObservable));
+  const calls = createCallsConfiguration(
+    ApiClientConfigurator.getParams(sdkConfig, CallsServerConfiguration, CallsObservable, CallsObservable),
+  );
   return {
     contacts: { basicApi: new ContactsBasicApi(contacts), batchApi: new ContactsBatchApi(contacts) },
     calls: { basicApi: new CallsBasicApi(calls) },

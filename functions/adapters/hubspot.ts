@@ -38,7 +38,10 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
       if (typeof details?.portalId !== 'number' && typeof details?.portalId !== 'string') {
         throw new HubSpotError('unavailable', 'HubSpot answered the account details read without a portalId');
       }
-      return { portalId: String(details.portalId), ...(typeof details.timeZone === 'string' && details.timeZone ? { timeZone: details.timeZone } : {}) };
+      return {
+        portalId: String(details.portalId),
+        ...(typeof details.timeZone === 'string' && details.timeZone ? { timeZone: details.timeZone } : {}),
+      };
     },
 
     async checkContactsAccess() {
@@ -48,7 +51,9 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
     async batchReadContacts(ids, properties) {
       const unique = [...new Set(ids)];
       if (unique.length > MAX_BATCH_READ_IDS) {
-        throw new RangeError(`batchReadContacts takes at most ${MAX_BATCH_READ_IDS} ids per request (HubSpot's batch limit); got ${unique.length}`);
+        throw new RangeError(
+          `batchReadContacts takes at most ${MAX_BATCH_READ_IDS} ids per request (HubSpot's batch limit); got ${unique.length}`,
+        );
       }
       const found = new Map<string, ContactProperties>();
       if (unique.length === 0) return found;
@@ -89,7 +94,12 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
       const associations = [
         {
           to: { id: input.contactId },
-          types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: AssociationTypes.callToContact }],
+          types: [
+            {
+              associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+              associationTypeId: AssociationTypes.callToContact,
+            },
+          ],
         },
       ];
       await attempt(`call engagement write for contact ${input.contactId}`, () => calls.basicApi.create({ properties, associations }));
@@ -148,7 +158,12 @@ function fromReply(status: number, rawBody: unknown, headers: Record<string, str
   if (status === 403) {
     const scopes = requiredScopes(body);
     if (category === 'MISSING_SCOPES' || scopes.length > 0) {
-      const need = scopes.length === 0 ? 'a scope HubSpot did not name' : scopes.length === 1 ? `the scope ${scopes[0]}` : `one of the scopes ${scopes.join(', ')}`;
+      const need =
+        scopes.length === 0
+          ? 'a scope HubSpot did not name'
+          : scopes.length === 1
+            ? `the scope ${scopes[0]}`
+            : `one of the scopes ${scopes.join(', ')}`;
       return make(
         'missing-scopes',
         `The HubSpot private app lacks ${need}, needed for the ${ctx.operation}. ` +
@@ -160,7 +175,8 @@ function fromReply(status: number, rawBody: unknown, headers: Record<string, str
   }
   if (status === 404) return make('not-found', `HubSpot found nothing for the ${ctx.operation} (${reply})`);
   if (status === 429) return rateLimited(body, headers, reply, ctx, make);
-  if (status >= 500 || status === 408) return make('unavailable', `HubSpot failed the ${ctx.operation} (${reply}); it is worth retrying later`);
+  if (status >= 500 || status === 408)
+    return make('unavailable', `HubSpot failed the ${ctx.operation} (${reply}); it is worth retrying later`);
   return make('bad-request', `HubSpot refused the ${ctx.operation} (${reply})`);
 }
 
@@ -202,8 +218,13 @@ function retryAfter(policyName: string | undefined, headers: Record<string, stri
  * private app's Scopes tab shows) and, on older endpoints, `requiredScopes`.
  */
 function requiredScopes(body: Record<string, unknown>): string[] {
-  const contexts = [body.context, ...(Array.isArray(body.errors) ? body.errors.map((e) => (isRecord(e) ? e.context : undefined)) : [])].filter(isRecord);
-  const collect = (key: string) => [...new Set(contexts.flatMap((c) => (Array.isArray(c[key]) ? c[key].filter((s): s is string => typeof s === 'string') : [])))];
+  const contexts = [
+    body.context,
+    ...(Array.isArray(body.errors) ? body.errors.map((e) => (isRecord(e) ? e.context : undefined)) : []),
+  ].filter(isRecord);
+  const collect = (key: string) => [
+    ...new Set(contexts.flatMap((c) => (Array.isArray(c[key]) ? c[key].filter((s): s is string => typeof s === 'string') : []))),
+  ];
   const granular = collect('requiredGranularScopes');
   return granular.length ? granular : collect('requiredScopes');
 }

@@ -14,7 +14,9 @@ const BATCH_ROUNDS = 3;
 export function createSqsDialQueue(client: SQSClient, queueUrl: string): DialQueue {
   return {
     async send(job, delaySeconds) {
-      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: serializeDialJob(job), DelaySeconds: sqsDelay(delaySeconds) }));
+      await client.send(
+        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: serializeDialJob(job), DelaySeconds: sqsDelay(delaySeconds) }),
+      );
     },
     // One request per 10 jobs instead of one per job: at intake that is most of the
     // SQS cost of a delivery. A batch succeeds entry by entry, so the entries reported
@@ -24,7 +26,13 @@ export function createSqsDialQueue(client: SQSClient, queueUrl: string): DialQue
       const chunks: SendMessageBatchRequestEntry[][] = [];
       for (let i = 0; i < items.length; i += BATCH_LIMIT) {
         chunks.push(
-          items.slice(i, i + BATCH_LIMIT).map(({ job, delaySeconds }, n) => ({ Id: String(n), MessageBody: serializeDialJob(job), DelaySeconds: sqsDelay(delaySeconds) })),
+          items
+            .slice(i, i + BATCH_LIMIT)
+            .map(({ job, delaySeconds }, n) => ({
+              Id: String(n),
+              MessageBody: serializeDialJob(job),
+              DelaySeconds: sqsDelay(delaySeconds),
+            })),
         );
       }
       await Promise.all(chunks.map((entries) => sendBatch(client, queueUrl, entries)));
@@ -41,7 +49,8 @@ async function sendBatch(client: SQSClient, queueUrl: string, entries: SendMessa
     reasons = Failed.map((f) => f.Code ?? 'unknown');
     pending = pending.filter((e) => failedIds.has(e.Id));
   }
-  if (pending.length > 0) throw new Error(`${pending.length} dial job(s) could not be enqueued after ${BATCH_ROUNDS} tries: ${[...new Set(reasons)].join(', ')}`);
+  if (pending.length > 0)
+    throw new Error(`${pending.length} dial job(s) could not be enqueued after ${BATCH_ROUNDS} tries: ${[...new Set(reasons)].join(', ')}`);
 }
 
 /** Whole seconds within what SQS allows (at most 15 minutes). */

@@ -18,11 +18,7 @@ export const TABLE_KEYS = {
 
 /** CreateTable input for local DynamoDB APIs (dynalite, DynamoDB Local). */
 export function createTableInput(tableName: string) {
-  const names = [
-    TABLE_KEYS.partitionKey,
-    TABLE_KEYS.sortKey,
-    ...TABLE_KEYS.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
-  ];
+  const names = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...TABLE_KEYS.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,

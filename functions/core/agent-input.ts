@@ -15,18 +15,27 @@ export type VoiceValidator = (input: unknown) => { ok: true; value: VoiceConfig 
 
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
 
-export function parseAgentInput(body: Record<string, unknown>, validateVoice: VoiceValidator): { ok: true; value: AgentInput } | { ok: false; error: FieldError } {
+export function parseAgentInput(
+  body: Record<string, unknown>,
+  validateVoice: VoiceValidator,
+): { ok: true; value: AgentInput } | { ok: false; error: FieldError } {
   const name = v.safeParse(Name, body.name);
   if (!name.success) return fail('name', 'name is required: a string of 1 to 100 characters');
   const timezone = typeof body.timezone === 'string' && isValidTimeZone(body.timezone) ? canonicalTimeZone(body.timezone) : undefined;
   if (!timezone) {
-    return fail('timezone', `timezone must be an IANA time zone such as "Europe/Berlin" or "America/New_York", got ${shown(body.timezone ?? null)}`);
+    return fail(
+      'timezone',
+      `timezone must be an IANA time zone such as "Europe/Berlin" or "America/New_York", got ${shown(body.timezone ?? null)}`,
+    );
   }
   let defaultCountry: string | undefined;
   if (body.defaultCountry !== undefined && body.defaultCountry !== null) {
     const code = typeof body.defaultCountry === 'string' ? body.defaultCountry.toUpperCase() : '';
     if (!isSupportedCountry(code)) {
-      return fail('defaultCountry', `defaultCountry must be an ISO 3166 two-letter country code such as "US" or "DE", got ${shown(body.defaultCountry)}`);
+      return fail(
+        'defaultCountry',
+        `defaultCountry must be an ISO 3166 two-letter country code such as "US" or "DE", got ${shown(body.defaultCountry)}`,
+      );
     }
     defaultCountry = code;
   }
@@ -38,7 +47,8 @@ export function parseAgentInput(body: Record<string, unknown>, validateVoice: Vo
     if (!parsed.ok) return parsed;
     callDefaults = parsed.value;
   }
-  if (body.voice === undefined) return fail('voice', 'voice is required, e.g. {"provider": "simulator"} or {"provider": "http", "url": "...", "secret": "..."}');
+  if (body.voice === undefined)
+    return fail('voice', 'voice is required, e.g. {"provider": "simulator"} or {"provider": "http", "url": "...", "secret": "..."}');
   const voice = validateVoice(body.voice);
   if (!voice.ok) return voice;
   for (const flag of ['writeBackToHubSpot', 'useContactTimezone'] as const) {
@@ -46,7 +56,16 @@ export function parseAgentInput(body: Record<string, unknown>, validateVoice: Vo
   }
   return {
     ok: true,
-    value: { name: name.output, timezone, defaultCountry, variables: variables.value, callDefaults, voice: voice.value, writeBackToHubSpot: body.writeBackToHubSpot === true, useContactTimezone: body.useContactTimezone === true },
+    value: {
+      name: name.output,
+      timezone,
+      defaultCountry,
+      variables: variables.value,
+      callDefaults,
+      voice: voice.value,
+      writeBackToHubSpot: body.writeBackToHubSpot === true,
+      useContactTimezone: body.useContactTimezone === true,
+    },
   };
 }
 

@@ -62,7 +62,8 @@ export function checkGaps(name: string, raw: unknown, source: ValueSource): Fiel
   if (typeof raw === 'string') items = raw.split(',').map((part) => (HOURS.test(part.trim()) ? Number(part.trim()) : Number.NaN));
   else if (Array.isArray(raw) && source === 'json') items = raw;
   else return { ok: false, message: `${expected}, got ${shown(raw)}` };
-  if (items.length > MAX_GAPS) return { ok: false, message: `${name} may list at most ${MAX_GAPS} gaps (the last one repeats), got ${items.length}` };
+  if (items.length > MAX_GAPS)
+    return { ok: false, message: `${name} may list at most ${MAX_GAPS} gaps (the last one repeats), got ${items.length}` };
   const hours: number[] = [];
   for (const item of items) {
     const gap = typeof item === 'number' ? item : Number.NaN;
@@ -123,7 +124,10 @@ const CallDefaultsSchema = v.object(callDefaultsEntries('callDefaults.', 'json')
 /** The agent admin body's `callDefaults`: JSON types, same limits as the webhook query. */
 export function parseCallDefaults(input: unknown): { ok: true; value: CallDefaults } | { ok: false; error: ParamError } {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return paramError('callDefaults', `callDefaults must be an object such as {"min_trigger_time": "09:00", "max_trigger_time": "18:00", "carry_over": true, "num_of_retries": 3, "gap_between_retries": [2, 4, 6]}, got ${shown(input)}`);
+    return paramError(
+      'callDefaults',
+      `callDefaults must be an object such as {"min_trigger_time": "09:00", "max_trigger_time": "18:00", "carry_over": true, "num_of_retries": 3, "gap_between_retries": [2, 4, 6]}, got ${shown(input)}`,
+    );
   }
   const body = input as Record<string, unknown>;
   // A misspelt setting silently ignored would be a call at the wrong time.
@@ -140,7 +144,10 @@ export function parseCallDefaults(input: unknown): { ok: true; value: CallDefaul
 }
 
 /** Query overrides agent defaults overrides SERVICE_DEFAULTS, setting by setting. */
-export function resolveCallSettings(query: CallDefaults, agentDefaults: CallDefaults | undefined): { ok: true; value: CallSettings } | { ok: false; error: ParamError } {
+export function resolveCallSettings(
+  query: CallDefaults,
+  agentDefaults: CallDefaults | undefined,
+): { ok: true; value: CallSettings } | { ok: false; error: ParamError } {
   const agent = agentDefaults ?? {};
   // The window is one setting: a query that names either end replaces the agent's whole
   // window, so one end from the URL never pairs with the other from the agent (20:00..18:00).
@@ -158,17 +165,31 @@ export function resolveCallSettings(query: CallDefaults, agentDefaults: CallDefa
   return { ok: true, value: settings };
 }
 
-function checkWindow(min: string | undefined, max: string | undefined, prefix: string, from?: { min: string; max: string }): ParamError | undefined {
+function checkWindow(
+  min: string | undefined,
+  max: string | undefined,
+  prefix: string,
+  from?: { min: string; max: string },
+): ParamError | undefined {
   const minName = `${prefix}min_trigger_time`;
   const maxName = `${prefix}max_trigger_time`;
   if (min !== undefined && max === undefined) {
-    return { parameter: maxName, message: `${maxName} is required when ${minName} is set (${minName}=${min}${from ? ` ${from.min}` : ''}): give both times for a call window, or neither to call at any time` };
+    return {
+      parameter: maxName,
+      message: `${maxName} is required when ${minName} is set (${minName}=${min}${from ? ` ${from.min}` : ''}): give both times for a call window, or neither to call at any time`,
+    };
   }
   if (max !== undefined && min === undefined) {
-    return { parameter: minName, message: `${minName} is required when ${maxName} is set (${maxName}=${max}${from ? ` ${from.max}` : ''}): give both times for a call window, or neither to call at any time` };
+    return {
+      parameter: minName,
+      message: `${minName} is required when ${maxName} is set (${maxName}=${max}${from ? ` ${from.max}` : ''}): give both times for a call window, or neither to call at any time`,
+    };
   }
   if (min !== undefined && min === max) {
-    return { parameter: maxName, message: `${minName} and ${maxName} are both ${min}, which leaves no time to call; a window may cross midnight, e.g. 22:00 to 06:00` };
+    return {
+      parameter: maxName,
+      message: `${minName} and ${maxName} are both ${min}, which leaves no time to call; a window may cross midnight, e.g. 22:00 to 06:00`,
+    };
   }
   return undefined;
 }

@@ -102,7 +102,13 @@ export function recordPlaced(call: CallRecord, attemptNumber: number, providerCa
  * The provider could not be reached. Below the limit the attempt goes back to
  * `scheduled` for the queue to redeliver; at the limit it counts as a failed attempt.
  */
-export function recordDialError(call: CallRecord, attemptNumber: number, message: string, retryable: boolean, now: Date): Transition & { redeliver?: boolean; retryAt?: Date } {
+export function recordDialError(
+  call: CallRecord,
+  attemptNumber: number,
+  message: string,
+  retryable: boolean,
+  now: Date,
+): Transition & { redeliver?: boolean; retryAt?: Date } {
   const attempt = currentAttempt(call, attemptNumber);
   if (!attempt || call.status !== 'dialing') return { unchanged: `attempt ${attemptNumber} is not dialing` };
   const dialErrors = (attempt.dialErrors ?? 0) + 1;
@@ -113,9 +119,7 @@ export function recordDialError(call: CallRecord, attemptNumber: number, message
     const reason = `voice provider unavailable on attempt ${attemptNumber} (${message}); trying again (${dialErrors}/${MAX_DIAL_ERRORS_PER_ATTEMPT})`;
     return { call: withStatus(next, 'scheduled', reason, iso), redeliver: true };
   }
-  const why = retryable
-    ? `voice provider unavailable ${dialErrors} times (${message})`
-    : `voice provider refused the call (${message})`;
+  const why = retryable ? `voice provider unavailable ${dialErrors} times (${message})` : `voice provider refused the call (${message})`;
   return settleAttempt(call, { ...attempt, dialErrors }, 'failed', why, now);
 }
 
@@ -150,7 +154,13 @@ export function expireAttempt(call: CallRecord, now: Date, afterMinutes: number)
   return settleAttempt(call, attempt, 'failed', `no status callback from the voice provider within ${afterMinutes} minutes`, now);
 }
 
-function settleAttempt(call: CallRecord, attempt: Attempt, outcome: AttemptOutcome, reason: string, now: Date): Transition & { retryAt?: Date } {
+function settleAttempt(
+  call: CallRecord,
+  attempt: Attempt,
+  outcome: AttemptOutcome,
+  reason: string,
+  now: Date,
+): Transition & { retryAt?: Date } {
   const iso = now.toISOString();
   const settled = replaceLastAttempt(call, { ...attempt, endedAt: iso, outcome, reason });
   if (outcome === 'completed') return { call: withStatus(settled, 'completed', `attempt ${attempt.number}: ${reason}`, iso) };

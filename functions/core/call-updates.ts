@@ -25,7 +25,12 @@ export interface UpdateOptions {
  * Read, decide, write with the version condition; on a lost race read again and decide
  * again, so the decision is always made on the record that is actually stored.
  */
-export async function updateCall<E>(store: Store, callId: string, decide: (call: CallRecord) => Decision<E>, opts: UpdateOptions = {}): Promise<UpdateResult<E>> {
+export async function updateCall<E>(
+  store: Store,
+  callId: string,
+  decide: (call: CallRecord) => Decision<E>,
+  opts: UpdateOptions = {},
+): Promise<UpdateResult<E>> {
   const attempts = opts.attempts ?? 5;
   let guess = opts.known?.id === callId ? opts.known : undefined;
   for (let i = 0; i < attempts; i++) {

@@ -77,10 +77,15 @@ export function nextWindowOpening(after: Date, window: CallWindow, timezone: str
 export function planAttemptTime(earliest: Date, settings: CallSettings, timezone: string): AttemptTime {
   const window = settings.window;
   if (!window) return { at: earliest };
-  if (!isValidTimeZone(timezone)) return { skip: `the agent's time zone "${timezone}" is not a valid IANA time zone, so the call window ${window.min}-${window.max} cannot be applied` };
+  if (!isValidTimeZone(timezone))
+    return {
+      skip: `the agent's time zone "${timezone}" is not a valid IANA time zone, so the call window ${window.min}-${window.max} cannot be applied`,
+    };
   if (isInsideWindow(earliest, window, timezone)) return { at: earliest };
   if (settings.carryOver) return { at: nextWindowOpening(earliest, window, timezone) };
-  return { skip: `outside the call window ${window.min}-${window.max} (${timezone}): it was ${localClock(earliest, timezone)} there and carry_over is off` };
+  return {
+    skip: `outside the call window ${window.min}-${window.max} (${timezone}): it was ${localClock(earliest, timezone)} there and carry_over is off`,
+  };
 }
 
 /** "HH:MM" of `at` in `timezone`, for reasons shown to operators. */

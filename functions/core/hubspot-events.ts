@@ -68,18 +68,29 @@ function parseSubscriptionEvent(item: unknown, index: number): ContactEvent | { 
     return { objectId: objectId ?? '', reason: `event ${index} has no subscriptionType; hubdial handles ${CONTACT_CREATION} events` };
   }
   if (!isContactCreation(type, item.objectTypeId)) {
-    return { objectId: objectId ?? '', reason: `subscriptionType "${clip(type)}" is not handled; hubdial calls on ${CONTACT_CREATION} events only` };
+    return {
+      objectId: objectId ?? '',
+      reason: `subscriptionType "${clip(type)}" is not handled; hubdial calls on ${CONTACT_CREATION} events only`,
+    };
   }
   if (objectId === undefined) {
-    return { objectId: '', reason: rawId === undefined || rawId === null ? `event ${index} has no objectId` : `event ${index} has objectId ${shown(rawId)}, which is not a HubSpot record id (digits)` };
+    return {
+      objectId: '',
+      reason:
+        rawId === undefined || rawId === null
+          ? `event ${index} has no objectId`
+          : `event ${index} has objectId ${shown(rawId)}, which is not a HubSpot record id (digits)`,
+    };
   }
   const event: ContactEvent = { objectId, subscriptionType: type };
   if (item.portalId !== undefined && item.portalId !== null) {
     const portalId = recordId(item.portalId);
-    if (portalId === undefined) return { objectId, reason: `event ${index} has portalId ${shown(item.portalId)}, which is not a HubSpot portal id (digits)` };
+    if (portalId === undefined)
+      return { objectId, reason: `event ${index} has portalId ${shown(item.portalId)}, which is not a HubSpot portal id (digits)` };
     event.portalId = portalId;
   }
-  const eventId = recordId(item.eventId) ?? (typeof item.eventId === 'string' && item.eventId.trim() !== '' ? clip(item.eventId.trim()) : undefined);
+  const eventId =
+    recordId(item.eventId) ?? (typeof item.eventId === 'string' && item.eventId.trim() !== '' ? clip(item.eventId.trim()) : undefined);
   if (eventId !== undefined) event.eventId = eventId;
   const occurredAt = epochMillis(item.occurredAt);
   if (occurredAt !== undefined) event.occurredAt = occurredAt;
@@ -96,7 +107,11 @@ function parseWorkflowRecord(body: Json): { ok: true; value: ParsedDelivery } | 
   const candidates = [body.objectId, body.hs_object_id, properties.hs_object_id, body.vid];
   const present = candidates.map(unwrapValue).find((value) => value !== undefined && value !== null && value !== '');
   if (present === undefined) {
-    return { ok: false, message: 'workflow webhook body has no record id: expected objectId, hs_object_id, properties.hs_object_id or vid (include the contact record in the "Send a webhook" action)' };
+    return {
+      ok: false,
+      message:
+        'workflow webhook body has no record id: expected objectId, hs_object_id, properties.hs_object_id or vid (include the contact record in the "Send a webhook" action)',
+    };
   }
   const objectId = recordId(present);
   if (objectId === undefined) {
@@ -106,7 +121,8 @@ function parseWorkflowRecord(body: Json): { ok: true; value: ParsedDelivery } | 
   const rawPortal = body.portalId ?? body['portal-id'];
   if (rawPortal !== undefined && rawPortal !== null) {
     const portalId = recordId(rawPortal);
-    if (portalId === undefined) return { ok: false, message: `workflow webhook portalId ${shown(rawPortal)} is not a HubSpot portal id (digits)` };
+    if (portalId === undefined)
+      return { ok: false, message: `workflow webhook portalId ${shown(rawPortal)} is not a HubSpot portal id (digits)` };
     event.portalId = portalId;
   }
   return { ok: true, value: { events: [event], rejected: [], source: 'workflow' } };

@@ -82,7 +82,10 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
     await forEachLimited(fresh, WRITE_CONCURRENCY, async ([contactId, callId]) => {
       const properties = contacts.get(contactId);
       if (!properties) {
-        summary.rejected.push({ objectId: contactId, reason: `contact ${contactId} was not found in HubSpot (deleted or merged before it could be read)` });
+        summary.rejected.push({
+          objectId: contactId,
+          reason: `contact ${contactId} was not found in HubSpot (deleted or merged before it could be read)`,
+        });
         return;
       }
       const { variables, missing } = mapVariables(req.agent.variables, properties);
@@ -106,7 +109,8 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
 
   for (const call of created) {
     const first = call.attempts[0];
-    if (call.status === 'scheduled' && first) handOffs.push({ job: { callId: call.id, attempt: first.number }, at: new Date(first.scheduledAt) });
+    if (call.status === 'scheduled' && first)
+      handOffs.push({ job: { callId: call.id, attempt: first.number }, at: new Date(first.scheduledAt) });
   }
   // Only now, with every call of the delivery stored.
   if (handOffs.length > 0) await deps.dispatcher.dispatchMany(handOffs, req.now);

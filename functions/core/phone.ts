@@ -17,13 +17,22 @@ export function normalizePhone(raw: string | undefined, defaultCountry?: string)
   const country = defaultCountry?.trim().toUpperCase();
   if (!hasCountryCode) {
     if (!country) return { ok: false, reason: `phone number ${shown} has no country code and the agent has no defaultCountry` };
-    if (!isSupportedCountry(country)) return { ok: false, reason: `phone number ${shown} has no country code and the agent's defaultCountry "${country}" is not a supported country code` };
+    if (!isSupportedCountry(country))
+      return {
+        ok: false,
+        reason: `phone number ${shown} has no country code and the agent's defaultCountry "${country}" is not a supported country code`,
+      };
   }
   const parsed = hasCountryCode
     ? parsePhoneNumberFromString(international)
     : parsePhoneNumberFromString(international, country as CountryCode);
   if (!parsed || !parsed.isValid()) {
-    return { ok: false, reason: hasCountryCode ? `phone number ${shown} is not a valid phone number` : `phone number ${shown} is not a valid number for ${country}` };
+    return {
+      ok: false,
+      reason: hasCountryCode
+        ? `phone number ${shown} is not a valid phone number`
+        : `phone number ${shown} is not a valid number for ${country}`,
+    };
   }
   return { ok: true, e164: parsed.number };
 }

@@ -30,7 +30,13 @@ export const OUTCOME_WORDS: Record<AttemptOutcome, string> = {
  * @param attemptsMade attempts already made, the one that just ended included (first = 1)
  * @param lastOutcome  the outcome of that attempt, for the reason when no retry is left
  */
-export function planRetry(settings: CallSettings, attemptsMade: number, lastAttemptEndedAt: Date, timezone: string, lastOutcome?: AttemptOutcome): RetryPlan {
+export function planRetry(
+  settings: CallSettings,
+  attemptsMade: number,
+  lastAttemptEndedAt: Date,
+  timezone: string,
+  lastOutcome?: AttemptOutcome,
+): RetryPlan {
   const made = Math.max(Math.floor(attemptsMade), 1);
   if (lastOutcome === 'completed') return { exhausted: `connected on attempt ${made}: no retry needed` };
   const allowed = 1 + settings.numOfRetries;
@@ -43,7 +49,9 @@ export function planRetry(settings: CallSettings, attemptsMade: number, lastAtte
   const window = settings.window;
   if (!window) return { at: due, attempt: made + 1 };
   if (!isValidTimeZone(timezone)) {
-    return { exhausted: `no retry: the agent's time zone "${timezone}" is not a valid IANA time zone, so the call window ${window.min}-${window.max} cannot be applied` };
+    return {
+      exhausted: `no retry: the agent's time zone "${timezone}" is not a valid IANA time zone, so the call window ${window.min}-${window.max} cannot be applied`,
+    };
   }
   const at = isInsideWindow(due, window, timezone) ? due : nextWindowOpening(due, window, timezone);
   return { at, attempt: made + 1 };

@@ -16,7 +16,10 @@ export function hubspotPropertiesToRead(mappings: VariableMapping[]): string[] {
   return [...new Set([...BASE_CONTACT_PROPERTIES, ...mappings.map((m) => m.field)])].sort();
 }
 
-export function mapVariables(mappings: VariableMapping[], properties: ContactProperties): { variables: Record<string, string>; missing: string[] } {
+export function mapVariables(
+  mappings: VariableMapping[],
+  properties: ContactProperties,
+): { variables: Record<string, string>; missing: string[] } {
   const variables: Record<string, string> = {};
   const missing: string[] = [];
   for (const mapping of mappings) {
@@ -43,9 +46,13 @@ export function contactPhone(properties: ContactProperties): string | undefined 
 /** The agent admin body's `variables`: [{name, source: "hubspot", field}]. */
 export function parseVariableMappings(input: unknown): { ok: true; value: VariableMapping[] } | { ok: false; error: ParamError } {
   if (!Array.isArray(input)) {
-    return fail('variables', `variables must be a list such as [{"name": "firstname", "source": "hubspot", "field": "firstname"}], got ${shortJson(input)}`);
+    return fail(
+      'variables',
+      `variables must be a list such as [{"name": "firstname", "source": "hubspot", "field": "firstname"}], got ${shortJson(input)}`,
+    );
   }
-  if (input.length > MAX_VARIABLE_MAPPINGS) return fail('variables', `variables may have at most ${MAX_VARIABLE_MAPPINGS} mappings, got ${input.length}`);
+  if (input.length > MAX_VARIABLE_MAPPINGS)
+    return fail('variables', `variables may have at most ${MAX_VARIABLE_MAPPINGS} mappings, got ${input.length}`);
   const mappings: VariableMapping[] = [];
   const seen = new Set<string>();
   for (const [index, item] of input.entries()) {
@@ -55,7 +62,10 @@ export function parseVariableMappings(input: unknown): { ok: true; value: Variab
     }
     const { name, source, field } = item as Record<string, unknown>;
     if (typeof name !== 'string' || !VARIABLE_NAME.test(name)) {
-      return fail(`${at}.name`, `${at}.name must be the agent variable name: a letter or "_" then up to 63 letters, digits or "_", got ${shortJson(name)}`);
+      return fail(
+        `${at}.name`,
+        `${at}.name must be the agent variable name: a letter or "_" then up to 63 letters, digits or "_", got ${shortJson(name)}`,
+      );
     }
     if (seen.has(name)) return fail(`${at}.name`, `${at}.name "${name}" is mapped twice; each agent variable takes one HubSpot field`);
     // The guide tells operators to set the source to hubspot; leaving it out means the same.

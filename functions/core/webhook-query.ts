@@ -1,7 +1,16 @@
 // The webhook URL's query string, as HubSpot sends it:
 // /call/crm-webhook?agent_id=AGENT&type=hubspot&x_api_key=KEY[&min_trigger_time=09:00...]
 import * as v from 'valibot';
-import { CALL_DEFAULT_KEYS, callDefaultsEntries, compactCallDefaults, fieldSchema, firstParamError, shown, type FieldCheck, type ParamError } from './call-settings';
+import {
+  CALL_DEFAULT_KEYS,
+  callDefaultsEntries,
+  compactCallDefaults,
+  fieldSchema,
+  firstParamError,
+  shown,
+  type FieldCheck,
+  type ParamError,
+} from './call-settings';
 import type { CallDefaults } from './model';
 
 export type { ParamError } from './call-settings';
@@ -19,7 +28,8 @@ const AGENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 function checkAgentId(raw: unknown): FieldCheck<string> {
   const id = typeof raw === 'string' ? raw.trim() : raw;
-  if (id === undefined || id === null || id === '') return { ok: false, message: 'agent_id is required: the id of the agent that should make the call (shown by `hubdial agents list`)' };
+  if (id === undefined || id === null || id === '')
+    return { ok: false, message: 'agent_id is required: the id of the agent that should make the call (shown by `hubdial agents list`)' };
   if (typeof id === 'string' && AGENT_ID.test(id)) return { ok: true, value: id };
   return { ok: false, message: `agent_id must be 1 to 128 letters, digits, "_" or "-", got ${shown(raw)}` };
 }
@@ -28,7 +38,8 @@ function checkType(raw: unknown): FieldCheck<'hubspot'> {
   const type = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
   if (type === 'hubspot') return { ok: true, value: 'hubspot' };
   const supported = `supported types: ${SUPPORTED_TYPES.join(', ')}`;
-  if (type === undefined || type === null || type === '') return { ok: false, message: `type is required (${supported}), e.g. type=hubspot` };
+  if (type === undefined || type === null || type === '')
+    return { ok: false, message: `type is required (${supported}), e.g. type=hubspot` };
   return { ok: false, message: `type ${shown(raw)} is not supported (${supported})` };
 }
 
@@ -49,7 +60,9 @@ export const WebhookQuerySchema = v.object({
 const KEYS = Object.keys(WebhookQuerySchema.entries);
 
 /** Unknown parameters are ignored: HubSpot and operators' tools may add their own. */
-export function parseWebhookQuery(query: Record<string, string | undefined>): { ok: true; value: WebhookQuery } | { ok: false; error: ParamError } {
+export function parseWebhookQuery(
+  query: Record<string, string | undefined>,
+): { ok: true; value: WebhookQuery } | { ok: false; error: ParamError } {
   const source: Record<string, unknown> = typeof query === 'object' && query !== null ? query : {};
   // Only known keys, and only own ones, so "constructor" and friends never reach a rule.
   const picked = Object.fromEntries(KEYS.map((key) => [key, Object.hasOwn(source, key) ? source[key] : undefined]));

@@ -16,7 +16,6 @@ import { callLogKeys, logger } from '../commons/logger';
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>;
 type Route = (deps: Deps, event: HttpEvent, id: string) => Promise<HttpResult>;
 
-
 const routes: [method: string, path: RegExp, route: Route][] = [
   ['POST', /^\/admin\/api-keys$/, createApiKey],
   ['POST', /^\/admin\/agents$/, createAgent],
@@ -48,7 +47,10 @@ export function createAdminHandler(deps: Deps) {
     try {
       return await route(deps, event, id);
     } catch (err) {
-      logger.error('admin request failed', { route: `${method} ${pattern.source}`, error: err instanceof Error ? err.message : String(err) });
+      logger.error('admin request failed', {
+        route: `${method} ${pattern.source}`,
+        error: err instanceof Error ? err.message : String(err),
+      });
       return errorReply(500, 'internal_error', 'the request failed; see the service logs');
     }
   };
@@ -61,7 +63,13 @@ async function createApiKey(deps: Deps, event: HttpEvent): Promise<HttpResult> {
     return errorReply(400, 'invalid_parameter', 'name is required: a string of 1 to 100 characters', 'name');
   }
   const key = generateApiKey();
-  const record = { id: newId('key_'), workspaceId: DEFAULT_WORKSPACE, name: body.name.trim(), keyHash: hashApiKey(key), createdAt: deps.now().toISOString() };
+  const record = {
+    id: newId('key_'),
+    workspaceId: DEFAULT_WORKSPACE,
+    name: body.name.trim(),
+    keyHash: hashApiKey(key),
+    createdAt: deps.now().toISOString(),
+  };
   await deps.store.putApiKey(record);
   logger.info('api key created', { apiKeyId: record.id });
   return json(201, { id: record.id, name: record.name, key, createdAt: record.createdAt });
@@ -119,7 +127,12 @@ async function connect(deps: Deps, event: HttpEvent): Promise<HttpResult> {
   const body = jsonObjectBody(event);
   if (typeof body === 'string') return errorReply(400, 'invalid_body', body);
   if (typeof body.accessToken !== 'string' || body.accessToken.trim().length < 10) {
-    return errorReply(400, 'invalid_parameter', 'accessToken is required: the private app access token from HubSpot (Auth tab)', 'accessToken');
+    return errorReply(
+      400,
+      'invalid_parameter',
+      'accessToken is required: the private app access token from HubSpot (Auth tab)',
+      'accessToken',
+    );
   }
   if (body.clientSecret !== undefined && (typeof body.clientSecret !== 'string' || !body.clientSecret.trim())) {
     return errorReply(400, 'invalid_parameter', 'clientSecret, when given, must be the app client secret string', 'clientSecret');
@@ -135,7 +148,11 @@ async function connect(deps: Deps, event: HttpEvent): Promise<HttpResult> {
     return json(200, connectionView(connection));
   } catch (err) {
     if (!(err instanceof HubSpotError)) throw err;
-    logger.warn('hubspot connection refused', { hubspotError: err.kind, status: err.details.status, correlationId: err.details.correlationId });
+    logger.warn('hubspot connection refused', {
+      hubspotError: err.kind,
+      status: err.details.status,
+      correlationId: err.details.correlationId,
+    });
     const status = err.retryable ? 503 : 400;
     return json(status, {
       error: err.code,
@@ -148,7 +165,9 @@ async function connect(deps: Deps, event: HttpEvent): Promise<HttpResult> {
 
 async function getConnection(deps: Deps): Promise<HttpResult> {
   const connection = await deps.store.getHubSpotConnection(DEFAULT_WORKSPACE);
-  return connection ? json(200, connectionView(connection)) : errorReply(404, 'hubspot_not_connected', 'HubSpot is not connected: PUT /admin/integrations/hubspot {accessToken}');
+  return connection
+    ? json(200, connectionView(connection))
+    : errorReply(404, 'hubspot_not_connected', 'HubSpot is not connected: PUT /admin/integrations/hubspot {accessToken}');
 }
 
 async function listCalls(deps: Deps, event: HttpEvent): Promise<HttpResult> {
@@ -158,12 +177,14 @@ async function listCalls(deps: Deps, event: HttpEvent): Promise<HttpResult> {
     return errorReply(400, 'invalid_parameter', `status must be one of ${CALL_STATUSES.join(', ')}`, 'status');
   }
   const limit = q.limit === undefined ? 25 : Number(q.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return errorReply(400, 'invalid_parameter', 'limit must be a whole number from 1 to 100', 'limit');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    return errorReply(400, 'invalid_parameter', 'limit must be a whole number from 1 to 100', 'limit');
   try {
     const page = await deps.store.listCalls({ agentId: q.agent_id || undefined, status, limit, cursor: q.cursor || undefined });
     return json(200, { items: page.items.map(callView), nextCursor: page.nextCursor ?? null });
   } catch (err) {
-    if (err instanceof InvalidCursorError) return errorReply(400, 'invalid_parameter', 'cursor is not valid: pass nextCursor from the previous page unchanged', 'cursor');
+    if (err instanceof InvalidCursorError)
+      return errorReply(400, 'invalid_parameter', 'cursor is not valid: pass nextCursor from the previous page unchanged', 'cursor');
     throw err;
   }
 }
@@ -218,7 +239,13 @@ function agentView(agent: Agent) {
 }
 
 function connectionView(c: { portalId: string; status: string; connectedAt: string; timeZone?: string; clientSecret?: string }) {
-  return { portalId: c.portalId, status: c.status, connectedAt: c.connectedAt, timeZone: c.timeZone ?? null, signatureVerification: Boolean(c.clientSecret) };
+  return {
+    portalId: c.portalId,
+    status: c.status,
+    connectedAt: c.connectedAt,
+    timeZone: c.timeZone ?? null,
+    signatureVerification: Boolean(c.clientSecret),
+  };
 }
 
 /** The DESIGN contract fields first, then the explanation (history) an operator reads. */

@@ -24,7 +24,12 @@ export function createCallStatusHandler(deps: Deps) {
     const query = queryOf(event);
     const attempt = Number(query.attempt);
     if (!query.call_id || !isCallId(query.call_id) || !Number.isInteger(attempt) || attempt < 1) {
-      return errorReply(400, 'invalid_parameter', 'call_id and attempt are required in the status callback URL: use the statusCallbackUrl exactly as hubdial sent it', 'call_id');
+      return errorReply(
+        400,
+        'invalid_parameter',
+        'call_id and attempt are required in the status callback URL: use the statusCallbackUrl exactly as hubdial sent it',
+        'call_id',
+      );
     }
     const job = { callId: query.call_id, attempt };
     const call = await deps.store.getCall(job.callId);
@@ -33,7 +38,9 @@ export function createCallStatusHandler(deps: Deps) {
 
     const secret = typeof agent.voice.secret === 'string' ? agent.voice.secret : '';
     const rawBody = rawBodyOf(event);
-    const report = callbackTokenValid(job, query.token, secret) ? provider.parseCallback(rawBody, lowerCaseHeaders(event), agent.voice) : undefined;
+    const report = callbackTokenValid(job, query.token, secret)
+      ? provider.parseCallback(rawBody, lowerCaseHeaders(event), agent.voice)
+      : undefined;
     if (!report) return errorReply(401, 'invalid_signature', 'status callback signature or token is not valid');
     if (report.callId !== job.callId || report.attempt !== job.attempt) {
       return errorReply(400, 'invalid_body', 'callId and attempt in the body do not match the status callback URL');
@@ -50,7 +57,8 @@ export function createCallStatusHandler(deps: Deps) {
       // A repeated callback may be the provider retrying because our answer to the first
       // one was lost after the retry was planned: hand that retry off again (idempotent).
       const next = pendingAttempt(result.call);
-      if (next && next.number === job.attempt + 1) await deps.dispatcher.dispatch({ callId: job.callId, attempt: next.number }, new Date(next.scheduledAt), now);
+      if (next && next.number === job.attempt + 1)
+        await deps.dispatcher.dispatch({ callId: job.callId, attempt: next.number }, new Date(next.scheduledAt), now);
       logger.info('status callback changed nothing', { ...ids, outcome: report.outcome, reason: result.reason });
       return json(200, { callId: job.callId, status: result.call.status, changed: false, reason: result.reason });
     }
@@ -71,7 +79,11 @@ async function writeBack(deps: Deps, call: CallRecord, attemptNumber: number, id
     await deps.hubspotFor(connection.accessToken).createCallEngagement(engagement);
     logger.info('outcome written to HubSpot', ids);
   } catch (err) {
-    logger.warn('could not write the outcome to HubSpot', { ...ids, hubspotError: err instanceof HubSpotError ? err.kind : 'unknown', error: err instanceof Error ? err.message : String(err) });
+    logger.warn('could not write the outcome to HubSpot', {
+      ...ids,
+      hubspotError: err instanceof HubSpotError ? err.kind : 'unknown',
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
 }
 

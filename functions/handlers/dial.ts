@@ -27,7 +27,9 @@ const AGENT_CACHE_MS = 30_000;
 export function createDialHandler(deps: Deps) {
   const agents = cachedAgents(deps);
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const results = await Promise.all(event.Records.map(async (record) => ((await dialRecord(deps, agents, record)) ? undefined : record.messageId)));
+    const results = await Promise.all(
+      event.Records.map(async (record) => ((await dialRecord(deps, agents, record)) ? undefined : record.messageId)),
+    );
     return { batchItemFailures: results.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
@@ -43,7 +45,11 @@ async function dialRecord(deps: Deps, agents: AgentLookup, record: SQSRecord): P
     await dial(deps, agents, job);
     return true;
   } catch (err) {
-    logger.error('dial failed; the queue will redeliver', { callId: job.callId, attempt: job.attempt, error: err instanceof Error ? err.message : String(err) });
+    logger.error('dial failed; the queue will redeliver', {
+      callId: job.callId,
+      attempt: job.attempt,
+      error: err instanceof Error ? err.message : String(err),
+    });
     return false;
   }
 }
@@ -95,17 +101,36 @@ async function placeCall(deps: Deps, agents: AgentLookup, call: CallRecord, job:
     );
     // `call` is the DIALING record this handler just stored: decided on without a read.
     await updateCall(deps.store, call.id, (c) => recordPlaced(c, job.attempt, placed.providerCallId, deps.now()), { known: call });
-    logger.info('call placed', { ...ids, provider: provider.name, providerCallId: placed.providerCallId, status: call.status, reason: call.reason });
+    logger.info('call placed', {
+      ...ids,
+      provider: provider.name,
+      providerCallId: placed.providerCallId,
+      status: call.status,
+      reason: call.reason,
+    });
   } catch (err) {
     if (!(err instanceof VoiceProviderError)) throw err;
-    logger.warn('voice provider error', { ...ids, provider: provider.name, retryable: err.retryable, status: err.status, error: err.message });
+    logger.warn('voice provider error', {
+      ...ids,
+      provider: provider.name,
+      retryable: err.retryable,
+      status: err.status,
+      error: err.message,
+    });
     const redeliver = await settleDialError(deps, job, err.message, err.retryable, deps.now(), call);
     if (redeliver) throw err;
   }
 }
 
 /** Records the failure; true when the queue should redeliver the job. */
-async function settleDialError(deps: Deps, job: DialJob, message: string, retryable: boolean, now: Date, known: CallRecord): Promise<boolean> {
+async function settleDialError(
+  deps: Deps,
+  job: DialJob,
+  message: string,
+  retryable: boolean,
+  now: Date,
+  known: CallRecord,
+): Promise<boolean> {
   const result = await updateCall(
     deps.store,
     job.callId,
@@ -134,7 +159,6 @@ function cachedAgents(deps: Deps): AgentLookup {
     return agent;
   };
 }
-
 
 let handlerInstance: ReturnType<typeof createDialHandler> | undefined;
 export const handler = (event: SQSEvent) => (handlerInstance ??= createDialHandler(awsDeps()))(event);

@@ -7,7 +7,17 @@ import { ingestDelivery } from '../core/intake';
 import { parseWebhookQuery } from '../core/webhook-query';
 import { authenticateApiKey } from '../commons/auth';
 import { awsDeps, type AppDeps } from '../commons/deps';
-import { bodyBytes, errorReply, headerOf, json, lowerCaseHeaders, queryOf, rawBodyOf, type HttpEvent, type HttpResult } from '../commons/http';
+import {
+  bodyBytes,
+  errorReply,
+  headerOf,
+  json,
+  lowerCaseHeaders,
+  queryOf,
+  rawBodyOf,
+  type HttpEvent,
+  type HttpResult,
+} from '../commons/http';
 import { logger } from '../commons/logger';
 
 /** HubSpot sends at most 100 events (~50 KB); anything near this is not HubSpot. */
@@ -18,7 +28,11 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
     const now = deps.now();
     const size = bodyBytes(event);
     if (size > MAX_BODY_BYTES) {
-      return errorReply(400, 'body_too_large', `request body is ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes (HubSpot sends at most 100 events)`);
+      return errorReply(
+        400,
+        'body_too_large',
+        `request body is ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes (HubSpot sends at most 100 events)`,
+      );
     }
     const query = parseWebhookQuery(queryOf(event));
     if (!query.ok) return errorReply(400, 'invalid_parameter', query.error.message, query.error.parameter);
@@ -28,14 +42,23 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
 
     const agent = await deps.store.getAgent(query.value.agentId);
     if (!agent || agent.workspaceId !== auth.key.workspaceId) {
-      return errorReply(404, 'agent_not_found', `agent ${query.value.agentId} was not found for this API key: check agent_id in the webhook URL`, 'agent_id');
+      return errorReply(
+        404,
+        'agent_not_found',
+        `agent ${query.value.agentId} was not found for this API key: check agent_id in the webhook URL`,
+        'agent_id',
+      );
     }
     const settings = resolveCallSettings(query.value.overrides, agent.callDefaults);
     if (!settings.ok) return errorReply(400, 'invalid_parameter', settings.error.message, settings.error.parameter);
 
     const connection = await deps.store.getHubSpotConnection(agent.workspaceId);
     if (!connection) {
-      return errorReply(409, 'hubspot_not_connected', 'HubSpot is not connected: save the private app access token first (PUT /admin/integrations/hubspot or `hubdial hubspot connect`); HubSpot will redeliver this event');
+      return errorReply(
+        409,
+        'hubspot_not_connected',
+        'HubSpot is not connected: save the private app access token first (PUT /admin/integrations/hubspot or `hubdial hubspot connect`); HubSpot will redeliver this event',
+      );
     }
     const rawBody = rawBodyOf(event);
     if (connection.clientSecret) {
@@ -56,13 +79,30 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
         { agent, portalId: connection.portalId, settings: settings.value, delivery: delivery.value, now },
       );
       for (const call of summary.calls) {
-        logger.info('call stored', { callId: call.callId, agentId: agent.id, portalId: connection.portalId, contactId: call.objectId, status: call.status, reason: call.reason });
+        logger.info('call stored', {
+          callId: call.callId,
+          agentId: agent.id,
+          portalId: connection.portalId,
+          contactId: call.objectId,
+          status: call.status,
+          reason: call.reason,
+        });
       }
       // One line per rejected contact, so "why was contact X not called" finds it too.
       for (const rejected of summary.rejected) {
-        logger.info('contact rejected', { agentId: agent.id, portalId: connection.portalId, contactId: rejected.objectId, reason: rejected.reason });
+        logger.info('contact rejected', {
+          agentId: agent.id,
+          portalId: connection.portalId,
+          contactId: rejected.objectId,
+          reason: rejected.reason,
+        });
       }
-      logger.info('delivery accepted', { ...log, accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected.length });
+      logger.info('delivery accepted', {
+        ...log,
+        accepted: summary.accepted,
+        duplicates: summary.duplicates,
+        rejected: summary.rejected.length,
+      });
       return json(200, summary);
     } catch (err) {
       return hubspotFailure(err, log);
@@ -73,12 +113,26 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
 /** Any failure here is answered non-2xx so HubSpot redelivers the whole batch. */
 function hubspotFailure(err: unknown, log: Record<string, unknown>): HttpResult {
   if (err instanceof HubSpotError) {
-    logger.warn('HubSpot contact read failed', { ...log, hubspotError: err.kind, status: err.details.status, policyName: err.details.policyName, correlationId: err.details.correlationId });
+    logger.warn('HubSpot contact read failed', {
+      ...log,
+      hubspotError: err.kind,
+      status: err.details.status,
+      policyName: err.details.policyName,
+      correlationId: err.details.correlationId,
+    });
     if (err.retryable) {
       const retryAfter = String(err.details.retryAfterSeconds ?? 10);
-      return json(503, { error: err.code, message: `HubSpot is unavailable or rate limited (${err.message}); redeliver later` }, { 'retry-after': retryAfter });
+      return json(
+        503,
+        { error: err.code, message: `HubSpot is unavailable or rate limited (${err.message}); redeliver later` },
+        { 'retry-after': retryAfter },
+      );
     }
-    return json(502, { error: err.code, message: err.message, ...(err.details.requiredScopes ? { requiredScopes: err.details.requiredScopes } : {}) });
+    return json(502, {
+      error: err.code,
+      message: err.message,
+      ...(err.details.requiredScopes ? { requiredScopes: err.details.requiredScopes } : {}),
+    });
   }
   logger.error('delivery failed', { ...log, error: err instanceof Error ? err.message : String(err) });
   return errorReply(500, 'internal_error', 'the delivery could not be stored; HubSpot will redeliver it');

@@ -28,35 +28,60 @@ export class LogQueries extends Construct {
       this.names.push(`${folder}/${name}`);
     };
 
-    query('WhyContactNotCalled', 'Why was contact X not called', props.functionLogs, new QueryString({
-      fields: ['@timestamp', 'message', 'callId', 'attempt', 'agentId', 'portalId', 'status', 'reason', 'outcome', 'error'],
-      filterStatements: [`contactId = "${CONTACT_PLACEHOLDER}"`],
-      sort: '@timestamp asc',
-      limit: 200,
-    }));
-    query('CallsByStatusToday', 'Calls by status today', props.functionLogs, new QueryString({
-      // Lines that carry callId, status and reason are the call state changes.
-      filterStatements: ['ispresent(callId)', 'ispresent(status)', 'ispresent(reason)'],
-      statsStatements: ['count(*) as calls by status, datefloor(@timestamp, 1d) as day'],
-      sort: 'day desc',
-    }));
-    query('CallHistory', 'Call history by call id', props.functionLogs, new QueryString({
-      fields: ['@timestamp', 'message', 'attempt', 'status', 'reason', 'outcome', 'provider', 'providerCallId', 'error'],
-      filterStatements: [`callId = "${CALL_PLACEHOLDER}"`],
-      sort: '@timestamp asc',
-      limit: 200,
-    }));
-    query('HubSpotErrors', 'HubSpot errors', props.functionLogs, new QueryString({
-      fields: ['@timestamp', 'message', 'hubspotError', 'status', 'policyName', 'correlationId', 'agentId', 'portalId'],
-      filterStatements: ['ispresent(hubspotError)'],
-      sort: '@timestamp desc',
-      limit: 200,
-    }));
-    query('FailedWebhookDeliveries', 'Failed webhook deliveries', [props.apiAccessLogs], new QueryString({
-      fields: ['@timestamp', 'status', 'sourceIp', 'userAgent', 'responseLatency', 'integrationError', 'errorType', 'requestId'],
-      filterStatements: [`routeKey = "POST ${WEBHOOK_PATH}"`, 'status >= 400'],
-      sort: '@timestamp desc',
-      limit: 200,
-    }));
+    query(
+      'WhyContactNotCalled',
+      'Why was contact X not called',
+      props.functionLogs,
+      new QueryString({
+        fields: ['@timestamp', 'message', 'callId', 'attempt', 'agentId', 'portalId', 'status', 'reason', 'outcome', 'error'],
+        filterStatements: [`contactId = "${CONTACT_PLACEHOLDER}"`],
+        sort: '@timestamp asc',
+        limit: 200,
+      }),
+    );
+    query(
+      'CallsByStatusToday',
+      'Calls by status today',
+      props.functionLogs,
+      new QueryString({
+        // Lines that carry callId, status and reason are the call state changes.
+        filterStatements: ['ispresent(callId)', 'ispresent(status)', 'ispresent(reason)'],
+        statsStatements: ['count(*) as calls by status, datefloor(@timestamp, 1d) as day'],
+        sort: 'day desc',
+      }),
+    );
+    query(
+      'CallHistory',
+      'Call history by call id',
+      props.functionLogs,
+      new QueryString({
+        fields: ['@timestamp', 'message', 'attempt', 'status', 'reason', 'outcome', 'provider', 'providerCallId', 'error'],
+        filterStatements: [`callId = "${CALL_PLACEHOLDER}"`],
+        sort: '@timestamp asc',
+        limit: 200,
+      }),
+    );
+    query(
+      'HubSpotErrors',
+      'HubSpot errors',
+      props.functionLogs,
+      new QueryString({
+        fields: ['@timestamp', 'message', 'hubspotError', 'status', 'policyName', 'correlationId', 'agentId', 'portalId'],
+        filterStatements: ['ispresent(hubspotError)'],
+        sort: '@timestamp desc',
+        limit: 200,
+      }),
+    );
+    query(
+      'FailedWebhookDeliveries',
+      'Failed webhook deliveries',
+      [props.apiAccessLogs],
+      new QueryString({
+        fields: ['@timestamp', 'status', 'sourceIp', 'userAgent', 'responseLatency', 'integrationError', 'errorType', 'requestId'],
+        filterStatements: [`routeKey = "POST ${WEBHOOK_PATH}"`, 'status >= 400'],
+        sort: '@timestamp desc',
+        limit: 200,
+      }),
+    );
   }
 }

@@ -52,17 +52,45 @@ export class ServiceAlarms extends Construct {
     };
 
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      alarm(`${name}Messages`, `Messages in the ${name} dead-letter queue: dial jobs that could not be delivered. Inspect and redrive them.`,
-        queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES }), 0);
+      alarm(
+        `${name}Messages`,
+        `Messages in the ${name} dead-letter queue: dial jobs that could not be delivered. Inspect and redrive them.`,
+        queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES }),
+        0,
+      );
     }
     for (const [name, fn] of Object.entries(props.functions)) {
-      alarm(`${name}Errors`, `The ${name} function failed (see its log group).`, fn.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }), 0);
-      alarm(`${name}Throttles`, `The ${name} function was throttled (account or reserved concurrency).`, fn.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES }), 0);
+      alarm(
+        `${name}Errors`,
+        `The ${name} function failed (see its log group).`,
+        fn.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
+        0,
+      );
+      alarm(
+        `${name}Throttles`,
+        `The ${name} function was throttled (account or reserved concurrency).`,
+        fn.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES }),
+        0,
+      );
     }
-    alarm('Api5xx', 'The API answered 5xx: HubSpot will redeliver, but something is failing.', props.api.metricServerError({ statistic: 'Sum', period: FIVE_MINUTES }), 0);
-    alarm('WebhookSlow', `Webhook p99 duration above ${WEBHOOK_SLOW_MS} ms: close to HubSpot's 5 s timeout, deliveries will be retried.`,
-      props.webhook.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }), WEBHOOK_SLOW_MS, 3);
-    alarm('DialBacklog', `A due dial job has waited over ${DIAL_BACKLOG_SECONDS / 60} minutes: calls are late.`,
-      props.dialQueue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: FIVE_MINUTES }), DIAL_BACKLOG_SECONDS);
+    alarm(
+      'Api5xx',
+      'The API answered 5xx: HubSpot will redeliver, but something is failing.',
+      props.api.metricServerError({ statistic: 'Sum', period: FIVE_MINUTES }),
+      0,
+    );
+    alarm(
+      'WebhookSlow',
+      `Webhook p99 duration above ${WEBHOOK_SLOW_MS} ms: close to HubSpot's 5 s timeout, deliveries will be retried.`,
+      props.webhook.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
+      WEBHOOK_SLOW_MS,
+      3,
+    );
+    alarm(
+      'DialBacklog',
+      `A due dial job has waited over ${DIAL_BACKLOG_SECONDS / 60} minutes: calls are late.`,
+      props.dialQueue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: FIVE_MINUTES }),
+      DIAL_BACKLOG_SECONDS,
+    );
   }
 }

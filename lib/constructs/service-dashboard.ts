@@ -43,18 +43,33 @@ export class ServiceDashboard extends Construct {
       graph('Calls by status', [...m.callsByStatus(), m.metric(METRIC_NAMES.callsPlaced, undefined, 'placed')]),
     );
     this.dashboard.addWidgets(
-      graph('Dial latency (dial function duration)', ['p50', 'p90', 'Maximum'].map((statistic) => withLabel(props.dial.metricDuration({ statistic, period: FIVE_MINUTES }), statistic))),
-      graph('Webhook latency', ['p50', 'p99', 'Maximum'].map((statistic) => withLabel(props.webhook.metricDuration({ statistic, period: FIVE_MINUTES }), statistic)), {
-        leftAnnotations: [HUBSPOT_TIMEOUT],
-      }),
+      graph(
+        'Dial latency (dial function duration)',
+        ['p50', 'p90', 'Maximum'].map((statistic) => withLabel(props.dial.metricDuration({ statistic, period: FIVE_MINUTES }), statistic)),
+      ),
+      graph(
+        'Webhook latency',
+        ['p50', 'p99', 'Maximum'].map((statistic) =>
+          withLabel(props.webhook.metricDuration({ statistic, period: FIVE_MINUTES }), statistic),
+        ),
+        {
+          leftAnnotations: [HUBSPOT_TIMEOUT],
+        },
+      ),
     );
     this.dashboard.addWidgets(
       graph('HubSpot errors by kind', [m.hubspotErrorsByKind()]),
       graph('Voice provider errors', [m.metric(METRIC_NAMES.voiceProviderErrors, undefined, 'voice provider errors')]),
     );
     this.dashboard.addWidgets(
-      graph('Function errors', each((fn) => fn.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }))),
-      graph('Function throttles', each((fn) => fn.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES }))),
+      graph(
+        'Function errors',
+        each((fn) => fn.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES })),
+      ),
+      graph(
+        'Function throttles',
+        each((fn) => fn.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES })),
+      ),
     );
     this.dashboard.addWidgets(
       graph('API requests', [
@@ -63,10 +78,17 @@ export class ServiceDashboard extends Construct {
         withLabel(props.api.metricServerError({ statistic: 'Sum', period: FIVE_MINUTES }), '5xx'),
       ]),
       graph('Dial queue and dead-letter queues', [
-        withLabel(props.dialQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES }), 'dial queue: due'),
-        withLabel(props.dialQueue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: FIVE_MINUTES }), 'dial queue: in flight'),
+        withLabel(
+          props.dialQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES }),
+          'dial queue: due',
+        ),
+        withLabel(
+          props.dialQueue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: FIVE_MINUTES }),
+          'dial queue: in flight',
+        ),
         ...Object.entries(props.deadLetterQueues).map(([name, q]) =>
-          withLabel(q.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES }), name)),
+          withLabel(q.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES }), name),
+        ),
       ]),
     );
   }

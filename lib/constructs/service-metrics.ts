@@ -5,7 +5,6 @@ import { Construct } from 'constructs';
 import { WEBHOOK_PATH } from './service-api';
 import { CALL_STATUSES } from '../../functions/core/model';
 
-
 export const METRIC_NAMES = {
   callsByStatus: 'CallsByStatus',
   callsPlaced: 'CallsPlaced',
@@ -38,21 +37,54 @@ export class ServiceMetrics extends Construct {
   constructor(scope: Construct, id: string, props: ServiceMetricsProps) {
     super(scope, id);
     this.namespace = props.namespace;
-    const filter = (id: string, logGroup: ILogGroup, metricName: string, filterPattern: ReturnType<typeof FilterPattern.all>, dimensions?: Record<string, string>) =>
-      new MetricFilter(this, id, { logGroup, metricNamespace: this.namespace, metricName, metricValue: '1', filterPattern, dimensions });
+    const filter = (
+      id: string,
+      logGroup: ILogGroup,
+      metricName: string,
+      filterPattern: ReturnType<typeof FilterPattern.all>,
+      dimensions?: Record<string, string>,
+    ) => new MetricFilter(this, id, { logGroup, metricNamespace: this.namespace, metricName, metricValue: '1', filterPattern, dimensions });
 
     props.functionLogs.forEach((logGroup, i) => {
       // Every call state change is logged with callId, status and reason (and only those lines carry all three).
-      filter(`CallsByStatus${i}`, logGroup, METRIC_NAMES.callsByStatus, FilterPattern.all(FilterPattern.exists('$.callId'), FilterPattern.exists('$.status'), FilterPattern.exists('$.reason')), { status: '$.status' });
-      filter(`HubSpotErrors${i}`, logGroup, METRIC_NAMES.hubspotErrors, FilterPattern.all(FilterPattern.exists('$.hubspotError')), { kind: '$.hubspotError' });
+      filter(
+        `CallsByStatus${i}`,
+        logGroup,
+        METRIC_NAMES.callsByStatus,
+        FilterPattern.all(FilterPattern.exists('$.callId'), FilterPattern.exists('$.status'), FilterPattern.exists('$.reason')),
+        { status: '$.status' },
+      );
+      filter(`HubSpotErrors${i}`, logGroup, METRIC_NAMES.hubspotErrors, FilterPattern.all(FilterPattern.exists('$.hubspotError')), {
+        kind: '$.hubspotError',
+      });
     });
-    filter('CallsPlaced', props.dialLogs, METRIC_NAMES.callsPlaced, FilterPattern.all(FilterPattern.stringValue('$.message', '=', 'call placed')));
-    filter('VoiceProviderErrors', props.dialLogs, METRIC_NAMES.voiceProviderErrors, FilterPattern.all(FilterPattern.stringValue('$.message', '=', 'voice provider error')));
+    filter(
+      'CallsPlaced',
+      props.dialLogs,
+      METRIC_NAMES.callsPlaced,
+      FilterPattern.all(FilterPattern.stringValue('$.message', '=', 'call placed')),
+    );
+    filter(
+      'VoiceProviderErrors',
+      props.dialLogs,
+      METRIC_NAMES.voiceProviderErrors,
+      FilterPattern.all(FilterPattern.stringValue('$.message', '=', 'voice provider error')),
+    );
 
     const webhookRoute = FilterPattern.stringValue('$.routeKey', '=', `POST ${WEBHOOK_PATH}`);
     filter('WebhookDeliveries', props.apiAccessLogs, METRIC_NAMES.webhookDeliveries, FilterPattern.all(webhookRoute));
-    filter('Webhook4xx', props.apiAccessLogs, METRIC_NAMES.webhook4xx, FilterPattern.all(webhookRoute, FilterPattern.numberValue('$.status', '>=', 400), FilterPattern.numberValue('$.status', '<', 500)));
-    filter('Webhook5xx', props.apiAccessLogs, METRIC_NAMES.webhook5xx, FilterPattern.all(webhookRoute, FilterPattern.numberValue('$.status', '>=', 500)));
+    filter(
+      'Webhook4xx',
+      props.apiAccessLogs,
+      METRIC_NAMES.webhook4xx,
+      FilterPattern.all(webhookRoute, FilterPattern.numberValue('$.status', '>=', 400), FilterPattern.numberValue('$.status', '<', 500)),
+    );
+    filter(
+      'Webhook5xx',
+      props.apiAccessLogs,
+      METRIC_NAMES.webhook5xx,
+      FilterPattern.all(webhookRoute, FilterPattern.numberValue('$.status', '>=', 500)),
+    );
   }
 
   metric(metricName: string, dimensionsMap?: Record<string, string>, label?: string): Metric {

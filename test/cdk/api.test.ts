@@ -31,8 +31,16 @@ describe('HTTP API', () => {
     const adminKeys = ADMIN_ROUTES.map(([method, path]) => `${method} ${path}`);
     expect(adminKeys).toEqual(
       expect.arrayContaining([
-        'POST /admin/api-keys', 'POST /admin/agents', 'GET /admin/agents', 'GET /admin/agents/{id}', 'PUT /admin/agents/{id}',
-        'DELETE /admin/agents/{id}', 'PUT /admin/integrations/hubspot', 'GET /admin/calls', 'GET /admin/calls/{id}', 'POST /admin/calls/{id}/cancel',
+        'POST /admin/api-keys',
+        'POST /admin/agents',
+        'GET /admin/agents',
+        'GET /admin/agents/{id}',
+        'PUT /admin/agents/{id}',
+        'DELETE /admin/agents/{id}',
+        'PUT /admin/integrations/hubspot',
+        'GET /admin/calls',
+        'GET /admin/calls/{id}',
+        'POST /admin/calls/{id}/cancel',
       ]),
     );
     for (const key of adminKeys) {
@@ -47,10 +55,15 @@ describe('HTTP API', () => {
   });
 
   it('throttles the stage from context (50 rps, burst 100 by default)', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
-    buildStack({ 'hubdial:throttleRateLimit': 5, 'hubdial:throttleBurstLimit': 7 }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 7 },
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
     });
+    buildStack({ 'hubdial:throttleRateLimit': 5, 'hubdial:throttleBurstLimit': 7 }).template.hasResourceProperties(
+      'AWS::ApiGatewayV2::Stage',
+      {
+        DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 7 },
+      },
+    );
   });
 });
 
@@ -59,7 +72,9 @@ describe('API access logs', () => {
   const format = stage.AccessLogSettings.Format as string;
 
   it('go to their own log group', () => {
-    expect(stage.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [logicalId(template, 'AWS::Logs::LogGroup', 'HttpAccessLogs'), 'Arn'] });
+    expect(stage.AccessLogSettings.DestinationArn).toEqual({
+      'Fn::GetAtt': [logicalId(template, 'AWS::Logs::LogGroup', 'HttpAccessLogs'), 'Arn'],
+    });
   });
 
   it('are one JSON object per request with the route, path, status and request id', () => {
@@ -72,9 +87,21 @@ describe('API access logs', () => {
     expect(variables.sort()).toEqual(Object.values(ACCESS_LOG_FIELDS).sort());
     // The only request-shaped variables are the matched route and the bare path.
     const allowed = new Set([
-      '$context.requestId', '$context.requestTime', '$context.identity.sourceIp', '$context.identity.userAgent', '$context.identity.userArn',
-      '$context.httpMethod', '$context.routeKey', '$context.path', '$context.protocol', '$context.status', '$context.responseLength',
-      '$context.responseLatency', '$context.integrationLatency', '$context.integrationStatus', '$context.integrationErrorMessage',
+      '$context.requestId',
+      '$context.requestTime',
+      '$context.identity.sourceIp',
+      '$context.identity.userAgent',
+      '$context.identity.userArn',
+      '$context.httpMethod',
+      '$context.routeKey',
+      '$context.path',
+      '$context.protocol',
+      '$context.status',
+      '$context.responseLength',
+      '$context.responseLatency',
+      '$context.integrationLatency',
+      '$context.integrationStatus',
+      '$context.integrationErrorMessage',
       '$context.error.responseType',
     ]);
     for (const v of variables) expect(allowed.has(v)).toBe(true);

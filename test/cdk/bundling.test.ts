@@ -34,12 +34,18 @@ describe('Lambda bundles', () => {
     const bytes = statSync(outfile).size;
     expect(bytes).toBeGreaterThan(0);
     expect(statSync(`${outfile}.map`).size).toBeGreaterThan(0);
-    sizes.push(`  ${name.padEnd(12)} ${(bytes / 1024).toFixed(1).padStart(8)} KiB  (+ ${(statSync(`${outfile}.map`).size / 1024).toFixed(1)} KiB map)`);
+    sizes.push(
+      `  ${name.padEnd(12)} ${(bytes / 1024).toFixed(1).padStart(8)} KiB  (+ ${(statSync(`${outfile}.map`).size / 1024).toFixed(1)} KiB map)`,
+    );
 
     // Lambda requires index.js and calls exports.handler; nothing may need env at load time.
     const exported = execFileSync(
       process.execPath,
-      ['--enable-source-maps', '-e', `const m = require(${JSON.stringify(outfile)}); process.stdout.write(process.version + ' ' + typeof m.handler)`],
+      [
+        '--enable-source-maps',
+        '-e',
+        `const m = require(${JSON.stringify(outfile)}); process.stdout.write(process.version + ' ' + typeof m.handler)`,
+      ],
       { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
     );
     expect(exported).toMatch(/^v22\.\d+\.\d+ function$/);

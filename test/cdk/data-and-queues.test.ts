@@ -39,7 +39,9 @@ describe('DynamoDB table', () => {
       })),
     );
     const names = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...TABLE_KEYS.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
-    expect(table.AttributeDefinitions).toEqual(expect.arrayContaining(names.map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))));
+    expect(table.AttributeDefinitions).toEqual(
+      expect.arrayContaining(names.map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))),
+    );
     expect(table.AttributeDefinitions).toHaveLength(names.length);
   });
 });
@@ -57,7 +59,10 @@ describe('SQS queues', () => {
 
   it('redrive the dial queue to its DLQ and hide a message for at least 6x the dial timeout', () => {
     const dial = queues[dialQueueId]!.Properties!;
-    expect(dial.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dialDlqId, 'Arn'] }, maxReceiveCount: DIAL_MAX_RECEIVE_COUNT });
+    expect(dial.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dialDlqId, 'Arn'] },
+      maxReceiveCount: DIAL_MAX_RECEIVE_COUNT,
+    });
     expect(dial.VisibilityTimeout).toBeGreaterThanOrEqual(6 * FUNCTION_LIMITS.dial.timeout.toSeconds());
     // A DLQ keeps messages longer than its source, or redriven jobs expire on arrival.
     expect(queues[dialDlqId]!.Properties!.MessageRetentionPeriod).toBeGreaterThan(dial.MessageRetentionPeriod);
@@ -69,7 +74,12 @@ describe('SQS queues', () => {
       const policy = policies.find((p) => (p.Properties!.Queues as Array<{ Ref: string }>).some((q) => q.Ref === queueId));
       expect(policy?.Properties!.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       );
     }

@@ -5,7 +5,8 @@ import { buildStack, FUNCTION_IDS, logicalId, resourcesOfType } from './stack-fi
 
 const { template } = buildStack();
 const functions = resourcesOfType(template, 'AWS::Lambda::Function');
-const fnProps = (name: keyof typeof FUNCTION_IDS) => functions[logicalId(template, 'AWS::Lambda::Function', `${FUNCTION_IDS[name]}Function`)]!.Properties!;
+const fnProps = (name: keyof typeof FUNCTION_IDS) =>
+  functions[logicalId(template, 'AWS::Lambda::Function', `${FUNCTION_IDS[name]}Function`)]!.Properties!;
 
 const SHARED_ENV = ['TABLE_NAME', 'DIAL_QUEUE_URL', 'DIAL_QUEUE_ARN', 'SCHEDULER_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN'];
 
@@ -54,7 +55,8 @@ describe('Lambda functions', () => {
   it('gives PUBLIC_BASE_URL (the API endpoint) to dial only: the only function that builds callback URLs', () => {
     const apiEndpoint = { 'Fn::GetAtt': [logicalId(template, 'AWS::ApiGatewayV2::Api', 'HttpApi'), 'ApiEndpoint'] };
     expect(fnProps('dial').Environment.Variables.PUBLIC_BASE_URL).toEqual(apiEndpoint);
-    for (const name of ['webhook', 'call-status', 'admin', 'sweeper'] as const) expect(fnProps(name).Environment.Variables.PUBLIC_BASE_URL).toBeUndefined();
+    for (const name of ['webhook', 'call-status', 'admin', 'sweeper'] as const)
+      expect(fnProps(name).Environment.Variables.PUBLIC_BASE_URL).toBeUndefined();
   });
 
   it('answers HubSpot well inside its 5 s: the webhook times out by 6 s', () => {

@@ -2,11 +2,26 @@ import { STORE_ACTIONS, ADMIN_STORE_ACTIONS } from '../../lib/permissions';
 import { asArray, buildStack, FUNCTION_IDS, logicalId, resourcesOfType, statementsOfRole } from './stack-fixture';
 
 const { template } = buildStack();
-const allStatements = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).flatMap((p) => p.Properties!.PolicyDocument.Statement as Array<Record<string, any>>);
+const allStatements = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).flatMap(
+  (p) => p.Properties!.PolicyDocument.Statement as Array<Record<string, any>>,
+);
 const ref = (type: string, prefix: string) => logicalId(template, type, prefix);
 const arnOf = (type: string, prefix: string) => ({ 'Fn::GetAtt': [ref(type, prefix), 'Arn'] });
 const schedulesArn = {
-  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':schedule/', { Ref: ref('AWS::Scheduler::ScheduleGroup', 'SchedulerGroup') }, '/*']],
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':scheduler:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':schedule/',
+      { Ref: ref('AWS::Scheduler::ScheduleGroup', 'SchedulerGroup') },
+      '/*',
+    ],
+  ],
 };
 const actionsOn = (statements: Array<Record<string, any>>, prefix: string) =>
   statements.filter((s) => asArray(s.Action).some((a: string) => a.startsWith(prefix)));
@@ -35,7 +50,11 @@ describe('IAM least privilege', () => {
   it.each(ALL)('%s may write only to its own log group', (name) => {
     const logs = actionsOn(statementsOfRole(template, `${FUNCTION_IDS[name]}Role`), 'logs:');
     expect(logs).toEqual([
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arnOf('AWS::Logs::LogGroup', `${FUNCTION_IDS[name]}Logs`) },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: arnOf('AWS::Logs::LogGroup', `${FUNCTION_IDS[name]}Logs`),
+      },
     ]);
   });
 
@@ -65,20 +84,27 @@ describe('IAM least privilege', () => {
     expect(consumers[0]!.Resource).toEqual(arnOf('AWS::SQS::Queue', 'QueuesDialQueue'));
   });
 
-  it.each(DISPATCHERS)('%s may create, move and delete schedules in the dial group only, and pass only the scheduler role, only to Scheduler', (name) => {
-    const statements = statementsOfRole(template, `${FUNCTION_IDS[name]}Role`);
-    expect(actionsOn(statements, 'scheduler:')).toEqual([
-      { Effect: 'Allow', Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule'], Resource: schedulesArn },
-    ]);
-    expect(actionsOn(statements, 'iam:')).toEqual([
-      {
-        Effect: 'Allow',
-        Action: 'iam:PassRole',
-        Resource: arnOf('AWS::IAM::Role', 'SchedulerExecutionRole'),
-        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      },
-    ]);
-  });
+  it.each(DISPATCHERS)(
+    '%s may create, move and delete schedules in the dial group only, and pass only the scheduler role, only to Scheduler',
+    (name) => {
+      const statements = statementsOfRole(template, `${FUNCTION_IDS[name]}Role`);
+      expect(actionsOn(statements, 'scheduler:')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule'],
+          Resource: schedulesArn,
+        },
+      ]);
+      expect(actionsOn(statements, 'iam:')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: arnOf('AWS::IAM::Role', 'SchedulerExecutionRole'),
+          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        },
+      ]);
+    },
+  );
 
   it('admin may only delete schedules (cancel), never create them, pass roles or send jobs', () => {
     const statements = statementsOfRole(template, 'AdminRole');
@@ -102,7 +128,20 @@ describe('IAM least privilege', () => {
         Effect: 'Allow',
         Action: 'execute-api:Invoke',
         Resource: {
-          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: ref('AWS::ApiGatewayV2::Api', 'HttpApi') }, '/$default/*/admin/*']],
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':execute-api:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':',
+              { Ref: ref('AWS::ApiGatewayV2::Api', 'HttpApi') },
+              '/$default/*/admin/*',
+            ],
+          ],
         },
       },
     ]);

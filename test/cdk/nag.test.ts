@@ -11,15 +11,25 @@ import { buildStack, CDK_JSON_CONTEXT } from './stack-fixture';
 
 function violations(stack: HubdialStack) {
   const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack);
-  return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}: ${v.description}`));
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}: ${v.description}`),
+  );
 }
 
 function acknowledgments(stack: HubdialStack): Array<{ path: string; id: string; reason: string }> {
-  return stack.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^Annotation::/, ''), reason }))),
-  );
+  return stack.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) =>
+          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+            path: c.node.path,
+            id: id.replace(/^Annotation::/, ''),
+            reason,
+          })),
+        ),
+    );
 }
 
 describe('cdk-nag AwsSolutions', () => {
@@ -33,7 +43,10 @@ describe('cdk-nag AwsSolutions', () => {
     const { stack: bad } = buildStack();
     new Queue(bad, 'CarelessQueue', { enforceSSL: false });
     expect(violations(bad)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^AwsSolutions-SQS3 at Hubdial\/CarelessQueue/), expect.stringMatching(/^AwsSolutions-SQS4 at Hubdial\/CarelessQueue/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^AwsSolutions-SQS3 at Hubdial\/CarelessQueue/),
+        expect.stringMatching(/^AwsSolutions-SQS4 at Hubdial\/CarelessQueue/),
+      ]),
     );
   });
 

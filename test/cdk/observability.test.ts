@@ -19,14 +19,22 @@ describe('alarm topic', () => {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow' }),
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Effect: 'Allow',
+          }),
         ]),
       },
     });
     // Only notifications in transit depend on it: deleted (after KMS's 7-day wait) with the stack.
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ PendingWindowInDays: 7 }) });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -54,14 +62,25 @@ describe('alarms', () => {
 
   it.each([['QueuesDialDeadLetterQueue'], ['QueuesSchedulerDeadLetterQueue']])('fire on any message in %s', (queue) => {
     const [a] = find('ApproximateNumberOfMessagesVisible', { Name: 'QueueName', Value: queueName(queue) });
-    expect(a).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
+    expect(a).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+    });
   });
 
   it.each(HANDLER_NAMES)('fire on any error or throttle of %s', (name) => {
     for (const metric of ['Errors', 'Throttles']) {
       const found = find(metric, { Name: 'FunctionName', Value: fnRef(`${FUNCTION_IDS[name]}Function`) });
       expect(found).toHaveLength(1);
-      expect(found[0]).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(found[0]).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
     }
   });
 
@@ -70,10 +89,15 @@ describe('alarms', () => {
     expect(a).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
-  it('fire when the webhook nears HubSpot\'s 5 s timeout and when due dial jobs wait too long', () => {
-    expect(find('Duration', { Name: 'FunctionName', Value: fnRef('WebhookFunction') })[0]).toMatchObject({ ExtendedStatistic: 'p99', Threshold: WEBHOOK_SLOW_MS });
+  it("fire when the webhook nears HubSpot's 5 s timeout and when due dial jobs wait too long", () => {
+    expect(find('Duration', { Name: 'FunctionName', Value: fnRef('WebhookFunction') })[0]).toMatchObject({
+      ExtendedStatistic: 'p99',
+      Threshold: WEBHOOK_SLOW_MS,
+    });
     expect(WEBHOOK_SLOW_MS).toBeLessThan(5000);
-    expect(find('ApproximateAgeOfOldestMessage', { Name: 'QueueName', Value: queueName('QueuesDialQueue') })[0]).toMatchObject({ Threshold: DIAL_BACKLOG_SECONDS });
+    expect(find('ApproximateAgeOfOldestMessage', { Name: 'QueueName', Value: queueName('QueuesDialQueue') })[0]).toMatchObject({
+      Threshold: DIAL_BACKLOG_SECONDS,
+    });
   });
 
   it('are exactly these (2 DLQs + 2 per function + API 5xx + webhook latency + dial backlog)', () => {
@@ -90,9 +114,15 @@ describe('log-derived metrics', () => {
     expect(calls).toHaveLength(HANDLER_NAMES.length);
     for (const f of calls) {
       expect(f.FilterPattern).toBe('{ ($.callId = "*") && ($.status = "*") && ($.reason = "*") }');
-      expect(f.MetricTransformations[0]).toMatchObject({ MetricNamespace: 'hubdial', MetricValue: '1', Dimensions: [{ Key: 'status', Value: '$.status' }] });
+      expect(f.MetricTransformations[0]).toMatchObject({
+        MetricNamespace: 'hubdial',
+        MetricValue: '1',
+        Dimensions: [{ Key: 'status', Value: '$.status' }],
+      });
     }
-    expect(calls.map((f) => f.LogGroupName.Ref).sort()).toEqual(HANDLER_NAMES.map((h) => logicalId(template, 'AWS::Logs::LogGroup', `${FUNCTION_IDS[h]}Logs`)).sort());
+    expect(calls.map((f) => f.LogGroupName.Ref).sort()).toEqual(
+      HANDLER_NAMES.map((h) => logicalId(template, 'AWS::Logs::LogGroup', `${FUNCTION_IDS[h]}Logs`)).sort(),
+    );
   });
 
   it('count HubSpot errors by kind', () => {
@@ -104,8 +134,13 @@ describe('log-derived metrics', () => {
 
   it('count webhook deliveries, 4xx and 5xx from the access log', () => {
     const accessLogs = { Ref: logicalId(template, 'AWS::Logs::LogGroup', 'HttpAccessLogs') };
-    expect(byMetric(METRIC_NAMES.webhookDeliveries)[0]).toMatchObject({ LogGroupName: accessLogs, FilterPattern: '{ $.routeKey = "POST /call/crm-webhook" }' });
-    expect(byMetric(METRIC_NAMES.webhook4xx)[0]!.FilterPattern).toBe('{ ($.routeKey = "POST /call/crm-webhook") && ($.status >= 400) && ($.status < 500) }');
+    expect(byMetric(METRIC_NAMES.webhookDeliveries)[0]).toMatchObject({
+      LogGroupName: accessLogs,
+      FilterPattern: '{ $.routeKey = "POST /call/crm-webhook" }',
+    });
+    expect(byMetric(METRIC_NAMES.webhook4xx)[0]!.FilterPattern).toBe(
+      '{ ($.routeKey = "POST /call/crm-webhook") && ($.status >= 400) && ($.status < 500) }',
+    );
     expect(byMetric(METRIC_NAMES.webhook5xx)[0]!.FilterPattern).toBe('{ ($.routeKey = "POST /call/crm-webhook") && ($.status >= 500) }');
   });
 
@@ -121,7 +156,14 @@ describe('dashboard', () => {
   const body = JSON.stringify(Object.values(resourcesOfType(template, 'AWS::CloudWatch::Dashboard'))[0]!.Properties!.DashboardBody);
 
   it('shows webhook deliveries/4xx/5xx, calls by status, dial latency and HubSpot errors', () => {
-    for (const title of ['Webhook deliveries', 'Calls by status', 'Dial latency', 'HubSpot errors by kind', 'Function errors', 'Dial queue and dead-letter queues']) {
+    for (const title of [
+      'Webhook deliveries',
+      'Calls by status',
+      'Dial latency',
+      'HubSpot errors by kind',
+      'Function errors',
+      'Dial queue and dead-letter queues',
+    ]) {
       expect(body).toContain(title);
     }
     expect(body).toContain('\\"hubdial\\",\\"WebhookDeliveries\\"');
@@ -152,6 +194,8 @@ describe('Logs Insights saved queries', () => {
   it('include call history, HubSpot errors and failed webhook deliveries', () => {
     expect(query('Call history by call id')).toBeDefined();
     expect(query('HubSpot errors')).toBeDefined();
-    expect(query('Failed webhook deliveries')?.LogGroupNames).toEqual([{ Ref: logicalId(template, 'AWS::Logs::LogGroup', 'HttpAccessLogs') }]);
+    expect(query('Failed webhook deliveries')?.LogGroupNames).toEqual([
+      { Ref: logicalId(template, 'AWS::Logs::LogGroup', 'HttpAccessLogs') },
+    ]);
   });
 });

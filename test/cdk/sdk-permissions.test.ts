@@ -14,7 +14,15 @@ const IAM_PREFIX: Record<string, string> = { dynamodb: 'dynamodb', scheduler: 's
 const IAM_ACTION_OF: Record<string, string> = { 'sqs:SendMessageBatch': 'sqs:SendMessage', 'sqs:DeleteMessageBatch': 'sqs:DeleteMessage' };
 
 async function projectFilesReachedBy(entry: string): Promise<string[]> {
-  const result = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, platform: 'node', packages: 'external', logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    packages: 'external',
+    logLevel: 'silent',
+  });
   return Object.keys(result.metafile.inputs).filter((f) => f.startsWith('functions/'));
 }
 

@@ -61,19 +61,43 @@ export async function startFakeAdmin(): Promise<FakeAdmin> {
     }
     const [, , resource, id, action] = r.path.split('/');
     if (resource === 'api-keys' && r.method === 'POST' && !id) {
-      if (typeof r.body?.name !== 'string' || !r.body.name.trim()) return invalid('name', 'name is required: a string of 1 to 100 characters');
+      if (typeof r.body?.name !== 'string' || !r.body.name.trim())
+        return invalid('name', 'name is required: a string of 1 to 100 characters');
       return { status: 201, body: { id: `key_${++seq}`, name: r.body.name, key: `hd_${randomBytes(16).toString('hex')}`, createdAt: NOW } };
     }
     if (resource === 'agents') return agentRoute(r, id);
     if (resource === 'integrations' && id === 'hubspot') {
-      if (r.method === 'GET') return connection ? { status: 200, body: connection } : error(404, 'hubspot_not_connected', 'HubSpot is not connected');
+      if (r.method === 'GET')
+        return connection ? { status: 200, body: connection } : error(404, 'hubspot_not_connected', 'HubSpot is not connected');
       if (r.method !== 'PUT') return error(405, 'method_not_allowed', 'use GET or PUT');
       const token = r.body?.accessToken;
       if (token === 'missing-scope-token') {
-        return { status: 400, body: { error: 'hubspot_missing_scopes', message: 'HubSpot refused: the private app lacks a required scope', parameter: 'accessToken', requiredScopes: ['crm.objects.contacts.read'] } };
+        return {
+          status: 400,
+          body: {
+            error: 'hubspot_missing_scopes',
+            message: 'HubSpot refused: the private app lacks a required scope',
+            parameter: 'accessToken',
+            requiredScopes: ['crm.objects.contacts.read'],
+          },
+        };
       }
-      if (token !== fake.validHubSpotToken) return { status: 400, body: { error: 'hubspot_unauthorized', message: 'HubSpot rejected the access token: it is expired or revoked', parameter: 'accessToken' } };
-      connection = { portalId: '4455667', status: 'connected', connectedAt: NOW, timeZone: 'US/Eastern', signatureVerification: Boolean(r.body.clientSecret) };
+      if (token !== fake.validHubSpotToken)
+        return {
+          status: 400,
+          body: {
+            error: 'hubspot_unauthorized',
+            message: 'HubSpot rejected the access token: it is expired or revoked',
+            parameter: 'accessToken',
+          },
+        };
+      connection = {
+        portalId: '4455667',
+        status: 'connected',
+        connectedAt: NOW,
+        timeZone: 'US/Eastern',
+        signatureVerification: Boolean(r.body.clientSecret),
+      };
       return { status: 200, body: connection };
     }
     if (resource === 'calls') return callRoute(r, id, action);
@@ -99,7 +123,10 @@ export async function startFakeAdmin(): Promise<FakeAdmin> {
     if (r.method === 'PUT') {
       const problem = agentProblem(r.body);
       if (problem) return problem;
-      const voice = r.body.voice.secret === undefined && r.body.voice.provider === agent.voice.provider ? { ...r.body.voice, secret: agent.voice.secret } : r.body.voice;
+      const voice =
+        r.body.voice.secret === undefined && r.body.voice.provider === agent.voice.provider
+          ? { ...r.body.voice, secret: agent.voice.secret }
+          : r.body.voice;
       const updated = { ...agent, ...r.body, voice, id, updatedAt: '2026-06-11T08:30:00.000Z' };
       agents.set(id, updated);
       return { status: 200, body: agentView(updated) };
@@ -111,7 +138,9 @@ export async function startFakeAdmin(): Promise<FakeAdmin> {
     if (!id && r.method === 'GET') {
       const limit = r.query.limit === undefined ? 25 : Number(r.query.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalid('limit', 'limit must be a whole number from 1 to 100');
-      const matching = [...calls.values()].filter((c) => (!r.query.agent_id || c.agentId === r.query.agent_id) && (!r.query.status || c.status === r.query.status));
+      const matching = [...calls.values()].filter(
+        (c) => (!r.query.agent_id || c.agentId === r.query.agent_id) && (!r.query.status || c.status === r.query.status),
+      );
       const start = r.query.cursor ? Number(Buffer.from(r.query.cursor, 'base64url').toString()) : 0;
       const items = matching.slice(start, start + limit);
       const next = start + limit < matching.length ? Buffer.from(String(start + limit)).toString('base64url') : null;
@@ -123,7 +152,12 @@ export async function startFakeAdmin(): Promise<FakeAdmin> {
     if (r.method === 'POST' && action === 'cancel') {
       if (call.status !== 'scheduled') return error(409, 'not_cancellable', `call ${id} cannot be cancelled: it is already ${call.status}`);
       const reason = 'cancelled by an operator';
-      const cancelled = { ...call, status: 'cancelled', reason, history: [...(call.history ?? []), { at: NOW, status: 'cancelled', reason }] };
+      const cancelled = {
+        ...call,
+        status: 'cancelled',
+        reason,
+        history: [...(call.history ?? []), { at: NOW, status: 'cancelled', reason }],
+      };
       calls.set(call.id, cancelled);
       return { status: 200, body: cancelled };
     }
@@ -142,7 +176,14 @@ export async function startFakeAdmin(): Promise<FakeAdmin> {
       } catch {
         body = rawBody;
       }
-      const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, rawBody, body };
+      const recorded: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        rawBody,
+        body,
+      };
       requests.push(recorded);
       const reply = route(recorded);
       if (reply.raw !== undefined) {
@@ -166,7 +207,10 @@ export async function startFakeAdmin(): Promise<FakeAdmin> {
 function agentProblem(body: any): Reply | undefined {
   if (typeof body?.name !== 'string' || !body.name) return invalid('name', 'name is required: a string of 1 to 100 characters');
   if (typeof body.timezone !== 'string' || !isTimeZone(body.timezone)) {
-    return invalid('timezone', `timezone must be an IANA time zone such as "Europe/Berlin" or "America/New_York", got ${JSON.stringify(body.timezone ?? null)}`);
+    return invalid(
+      'timezone',
+      `timezone must be an IANA time zone such as "Europe/Berlin" or "America/New_York", got ${JSON.stringify(body.timezone ?? null)}`,
+    );
   }
   if (typeof body.voice?.provider !== 'string') return invalid('voice', 'voice is required');
   return undefined;

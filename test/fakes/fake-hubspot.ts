@@ -40,9 +40,15 @@ export interface FakeHubSpot {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_SCOPES = ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read', 'crm.schemas.contacts.write'];
+export const DEFAULT_SCOPES = [
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.schemas.contacts.read',
+  'crm.schemas.contacts.write',
+];
 const DEFAULT_PROPERTIES = ['firstname', 'lastname', 'email'];
-const MISSING_SCOPES_MESSAGE = "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.";
+const MISSING_SCOPES_MESSAGE =
+  "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.";
 const NOT_FOUND_IN_BATCH = 'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.';
 
 interface Handled {
@@ -88,7 +94,11 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
       const correlationId = randomUUID();
       const target = new URL(req.url ?? '/', 'http://fake');
       const body = raw ? parseJson(raw) : undefined;
-      fake.requests.push({ method: req.method ?? 'GET', path: `${target.pathname}${target.search}`, ...(raw ? { body: body ?? raw } : {}) });
+      fake.requests.push({
+        method: req.method ?? 'GET',
+        path: `${target.pathname}${target.search}`,
+        ...(raw ? { body: body ?? raw } : {}),
+      });
 
       const script = scripted.shift();
       const answer: Handled & { delayMs?: number } = script ?? route(req, target, raw, body, correlationId);
@@ -131,7 +141,9 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     if (token && fake.tokens.has(token)) return undefined;
     if (token && fake.expiredTokens.has(token)) {
       const expiredAt = new Date(Date.now() - 86_400_000).toISOString();
-      return error(401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired 1 day(s) ago.', correlationId, { context: { 'expire time': [expiredAt] } });
+      return error(401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired 1 day(s) ago.', correlationId, {
+        context: { 'expire time': [expiredAt] },
+      });
     }
     return error(
       401,
@@ -176,7 +188,9 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
       status: 200,
       body: {
         results: page.map((id) => contactObject(id, fake.contacts.get(id) ?? {}, requested)),
-        ...(more ? { paging: { next: { after: last, link: `https://api.hubapi.com/crm/v3/objects/contacts?limit=${limit}&after=${last}` } } } : {}),
+        ...(more
+          ? { paging: { next: { after: last, link: `https://api.hubapi.com/crm/v3/objects/contacts?limit=${limit}&after=${last}` } } }
+          : {}),
       },
     };
   }
@@ -198,14 +212,21 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     const found = ids.filter((id) => fake.contacts.has(id));
     const missing = ids.filter((id) => !fake.contacts.has(id));
     const at = new Date().toISOString();
-    const reply = { status: 'COMPLETE', results: found.map((id) => contactObject(id, fake.contacts.get(id) ?? {}, requested)), startedAt: at, completedAt: at };
+    const reply = {
+      status: 'COMPLETE',
+      results: found.map((id) => contactObject(id, fake.contacts.get(id) ?? {}, requested)),
+      startedAt: at,
+      completedAt: at,
+    };
     if (missing.length === 0) return { status: 200, body: reply };
     return {
       status: 207,
       body: {
         ...reply,
         numErrors: 1,
-        errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: NOT_FOUND_IN_BATCH, context: { ids: missing }, links: {}, errors: [] }],
+        errors: [
+          { status: 'error', category: 'OBJECT_NOT_FOUND', message: NOT_FOUND_IN_BATCH, context: { ids: missing }, links: {}, errors: [] },
+        ],
       },
     };
   }
@@ -215,9 +236,11 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     if (!input?.properties || typeof input.properties !== 'object') {
       return error(400, 'VALIDATION_ERROR', `Invalid input JSON: expected "properties", got ${raw.slice(0, 60)}`, correlationId);
     }
-    if (!input.properties.hs_timestamp) return error(400, 'VALIDATION_ERROR', 'Property values were not valid: hs_timestamp is required', correlationId);
+    if (!input.properties.hs_timestamp)
+      return error(400, 'VALIDATION_ERROR', 'Property values were not valid: hs_timestamp is required', correlationId);
     const unknownTargets = (input.associations ?? []).map((a) => String(a.to?.id)).filter((id) => !fake.contacts.has(id));
-    if (unknownTargets.length) return error(400, 'VALIDATION_ERROR', `One or more associations are invalid: no CONTACT ${unknownTargets.join(', ')}`, correlationId);
+    if (unknownTargets.length)
+      return error(400, 'VALIDATION_ERROR', `One or more associations are invalid: no CONTACT ${unknownTargets.join(', ')}`, correlationId);
     fake.engagements.push(body);
     const id = String(nextEngagementId++);
     const at = new Date().toISOString();
@@ -265,7 +288,10 @@ function missingScopes(required: string[], correlationId: string): Handled {
 }
 
 function requestedProperties(target: URL): string[] {
-  const names = target.searchParams.getAll('properties').flatMap((p) => p.split(',')).filter(Boolean);
+  const names = target.searchParams
+    .getAll('properties')
+    .flatMap((p) => p.split(','))
+    .filter(Boolean);
   return names.length ? names : DEFAULT_PROPERTIES;
 }
 

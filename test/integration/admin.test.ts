@@ -14,7 +14,13 @@ describe('admin API on the loopback listener', () => {
     timezone: 'Europe/Berlin',
     defaultCountry: 'de',
     variables: [{ name: 'firstname', source: 'hubspot', field: 'firstname' }],
-    callDefaults: { min_trigger_time: '9:00', max_trigger_time: '18:00', carry_over: true, num_of_retries: 3, gap_between_retries: [2, 4, 6] },
+    callDefaults: {
+      min_trigger_time: '9:00',
+      max_trigger_time: '18:00',
+      carry_over: true,
+      num_of_retries: 3,
+      gap_between_retries: [2, 4, 6],
+    },
     voice: { provider: 'http', url: 'https://voice.example/place?auth=q-secret', secret: 'a-long-voice-secret-123' },
     ...over,
   });
@@ -34,7 +40,12 @@ describe('admin API on the loopback listener', () => {
   it('creates, reads, updates and deletes an agent without ever showing its voice secret', async () => {
     const created = await t.admin('POST', '/admin/agents', agentBody());
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Sales', timezone: 'Europe/Berlin', defaultCountry: 'DE', callDefaults: { min_trigger_time: '09:00', gap_between_retries: [2, 4, 6] } });
+    expect(created.body).toMatchObject({
+      name: 'Sales',
+      timezone: 'Europe/Berlin',
+      defaultCountry: 'DE',
+      callDefaults: { min_trigger_time: '09:00', gap_between_retries: [2, 4, 6] },
+    });
     expect(JSON.stringify(created.body)).not.toMatch(/a-long-voice-secret|q-secret/);
     const id = created.body.id;
 
@@ -73,7 +84,12 @@ describe('admin API on the loopback listener', () => {
     // Malformed or oversized ids name nothing stored: 404, never a 5xx from DynamoDB's key limits.
     // (The local gateway already refuses bad encoding; on AWS the handler sees it.)
     const admin = createAdminHandler(t.stack.deps);
-    const event = { rawPath: '/admin/agents/%E0%A4%A', rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET' } } } as unknown as Parameters<typeof admin>[0];
+    const event = {
+      rawPath: '/admin/agents/%E0%A4%A',
+      rawQueryString: '',
+      headers: {},
+      requestContext: { http: { method: 'GET' } },
+    } as unknown as Parameters<typeof admin>[0];
     expect((await admin(event)).statusCode).toBe(404);
     expect((await t.admin('GET', `/admin/calls/${'x'.repeat(3000)}`)).status).toBe(404);
   });
@@ -86,7 +102,7 @@ describe('admin API on the loopback listener', () => {
     expect(JSON.stringify((await t.admin('GET', '/admin/integrations/hubspot')).body)).not.toContain(HUBSPOT_TOKEN);
   });
 
-  it('refuses an expired token and a token without the contacts scope with HubSpot\'s reason', async () => {
+  it("refuses an expired token and a token without the contacts scope with HubSpot's reason", async () => {
     const expired = 'pat-na1-expired-0000-0000-0000-000000000000';
     t.hubspot.tokens.add(expired);
     t.hubspot.expireToken(expired);
@@ -109,7 +125,13 @@ describe('admin API on the loopback listener', () => {
 
   it('lists calls by agent and status across pages, shows one, and rejects a bad cursor', async () => {
     const key = (await t.admin('POST', '/admin/api-keys', { name: 'k' })).body.key;
-    const agentId = (await t.admin('POST', '/admin/agents', agentBody({ timezone: 'America/New_York', defaultCountry: 'US', voice: { provider: 'simulator', outcomes: ['completed'] } }))).body.id;
+    const agentId = (
+      await t.admin(
+        'POST',
+        '/admin/agents',
+        agentBody({ timezone: 'America/New_York', defaultCountry: 'US', voice: { provider: 'simulator', outcomes: ['completed'] } }),
+      )
+    ).body.id;
     const ids = Array.from({ length: 7 }, (_, i) => String(7000 + i));
     ids.forEach((id, i) => t.hubspot.contacts.set(id, { firstname: `C${i}`, phone: i === 0 ? null : `+1415555${String(1000 + i)}` }));
     const res = await t.webhook({ agent_id: agentId, type: 'hubspot', x_api_key: key }, creationEvents(ids, t.hubspot.portalId));
@@ -118,7 +140,10 @@ describe('admin API on the loopback listener', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: any } = await t.admin('GET', `/admin/calls?agent_id=${agentId}&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { status: number; body: any } = await t.admin(
+        'GET',
+        `/admin/calls?agent_id=${agentId}&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(3);
       seen.push(...page.body.items.map((c: any) => c.contactId));
@@ -130,7 +155,13 @@ describe('admin API on the loopback listener', () => {
     expect(failed.body.items.map((c: any) => c.contactId)).toEqual(['7000']);
 
     const detail = await t.admin('GET', `/admin/calls/${deriveCallId(agentId, t.hubspot.portalId, '7001')}`);
-    expect(detail.body).toMatchObject({ agentId, portalId: t.hubspot.portalId, contactId: '7001', to: '+14155551001', variables: { firstname: 'C1' } });
+    expect(detail.body).toMatchObject({
+      agentId,
+      portalId: t.hubspot.portalId,
+      contactId: '7001',
+      to: '+14155551001',
+      variables: { firstname: 'C1' },
+    });
     expect(detail.body.attempts[0]).toMatchObject({ number: 1, scheduledAt: '2026-06-10T15:00:00.000Z' });
 
     expect((await t.admin('GET', '/admin/calls?cursor=garbage')).body.parameter).toBe('cursor');

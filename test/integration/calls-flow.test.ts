@@ -16,10 +16,20 @@ describe('calls go out, retry and finish (embedded stack, fake voice back end)',
   });
   afterAll(() => t.stop());
 
-  const query = (extra: Record<string, string> = {}) => ({ agent_id: agentId, type: 'hubspot', x_api_key: key, min_trigger_time: '09:00', max_trigger_time: '18:00', ...extra });
-  const callOf = async (contactId: string) => (await t.admin('GET', `/admin/calls/${deriveCallId(agentId, t.hubspot.portalId, contactId)}`)).body;
-  const requestsFor = (contactId: string) => t.voice.requests.filter((r: any) => r.body.callId === deriveCallId(agentId, t.hubspot.portalId, contactId));
-  const nthRequest = (contactId: string, n: number) => waitFor(async () => requestsFor(contactId)[n - 1], `voice request ${n} for contact ${contactId}`);
+  const query = (extra: Record<string, string> = {}) => ({
+    agent_id: agentId,
+    type: 'hubspot',
+    x_api_key: key,
+    min_trigger_time: '09:00',
+    max_trigger_time: '18:00',
+    ...extra,
+  });
+  const callOf = async (contactId: string) =>
+    (await t.admin('GET', `/admin/calls/${deriveCallId(agentId, t.hubspot.portalId, contactId)}`)).body;
+  const requestsFor = (contactId: string) =>
+    t.voice.requests.filter((r: any) => r.body.callId === deriveCallId(agentId, t.hubspot.portalId, contactId));
+  const nthRequest = (contactId: string, n: number) =>
+    waitFor(async () => requestsFor(contactId)[n - 1], `voice request ${n} for contact ${contactId}`);
   const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   it('dials a new contact with its variables and E.164 number, retries on no answer, completes on connect', async () => {
@@ -29,7 +39,12 @@ describe('calls go out, retry and finish (embedded stack, fake voice back end)',
 
     const first: any = await nthRequest('501', 1);
     expect(first.signatureValid).toBe(true);
-    expect(first.body).toMatchObject({ attempt: 1, agentId, to: '+14155552671', variables: { firstname: 'Ada', company: 'Analytical Engines' } });
+    expect(first.body).toMatchObject({
+      attempt: 1,
+      agentId,
+      to: '+14155552671',
+      variables: { firstname: 'Ada', company: 'Analytical Engines' },
+    });
     expect(first.body.statusCallbackUrl).toMatch(/\/call\/status\/http\?/);
     await waitFor(async () => ((await callOf('501')).attempts[0].providerCallId ? true : undefined), 'provider call id recorded');
 
@@ -91,10 +106,14 @@ describe('calls go out, retry and finish (embedded stack, fake voice back end)',
     t.voice.reply = (req: any) => (req.body.callId === callId ? { status: 503, body: { error: 'overloaded' } } : previous(req));
     try {
       await t.webhook(query({ num_of_retries: '0' }), creationEvents(['504'], t.hubspot.portalId));
-      const call = await waitFor(async () => {
-        const c = await callOf('504');
-        return c.status === 'failed' ? c : undefined;
-      }, 'call to fail after provider errors', 20_000);
+      const call = await waitFor(
+        async () => {
+          const c = await callOf('504');
+          return c.status === 'failed' ? c : undefined;
+        },
+        'call to fail after provider errors',
+        20_000,
+      );
       expect(requestsFor('504')).toHaveLength(3);
       expect(call.reason).toMatch(/voice provider unavailable 3 times/);
     } finally {
@@ -125,14 +144,22 @@ describe('calls go out, retry and finish (embedded stack, fake voice back end)',
     const noSig = await fetch(req.body.statusCallbackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(noSig.status).toBe(401);
     const forged = req.body.statusCallbackUrl.replace(/token=[^&]+/, 'token=forged');
-    const badToken = await fetch(forged, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hubdial-signature': 'sha256=00' }, body });
+    const badToken = await fetch(forged, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hubdial-signature': 'sha256=00' },
+      body,
+    });
     expect(badToken.status).toBe(401);
     expect((await callOf('506')).status).toBe('dialing');
   });
 
   it('writes each settled attempt back to HubSpot as a Call engagement when the agent asks for it', async () => {
     const agent = await t.admin('POST', '/admin/agents', {
-      name: 'Write-back', timezone: 'America/New_York', defaultCountry: 'US', variables: [], writeBackToHubSpot: true,
+      name: 'Write-back',
+      timezone: 'America/New_York',
+      defaultCountry: 'US',
+      variables: [],
+      writeBackToHubSpot: true,
       voice: { provider: 'http', url: `${t.voice.url}/calls`, secret: t.voice.secret },
     });
     t.hubspot.contacts.set('507', { phone: '+14155550147' });

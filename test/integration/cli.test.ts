@@ -12,7 +12,11 @@ import { run } from '../../cli/main';
 import { createSigV4Signer, resolveRegion } from '../../cli/sigv4';
 import { startFakeAdmin, type FakeAdmin } from '../fakes/fake-admin';
 
-const AWS_KEYS = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', AWS_SESSION_TOKEN: 'session-token-example' };
+const AWS_KEYS = {
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  AWS_SESSION_TOKEN: 'session-token-example',
+};
 const VOICE_SECRET = 'voice-secret-do-not-print-0123';
 
 let admin: FakeAdmin;
@@ -56,7 +60,13 @@ function seedAgent(overrides: Record<string, unknown> = {}) {
     timezone: 'America/New_York',
     defaultCountry: 'US',
     variables: [{ name: 'firstname', source: 'hubspot', field: 'firstname' }],
-    callDefaults: { min_trigger_time: '09:00', max_trigger_time: '18:00', carry_over: true, num_of_retries: 2, gap_between_retries: [2, 4] },
+    callDefaults: {
+      min_trigger_time: '09:00',
+      max_trigger_time: '18:00',
+      carry_over: true,
+      num_of_retries: 2,
+      gap_between_retries: [2, 4],
+    },
     voice: { provider: 'http', url: 'https://voice.example.com/calls', secret: VOICE_SECRET },
     createdAt: '2026-06-01T10:00:00.000Z',
     updatedAt: '2026-06-01T10:00:00.000Z',
@@ -104,7 +114,12 @@ describe('api-keys create', () => {
     const r = await hubdial(['--json', 'api-keys', 'create', '--name', 'ci']);
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout);
-    expect(body).toEqual({ id: expect.stringMatching(/^key_/), name: 'ci', key: expect.stringMatching(/^hd_/), createdAt: expect.any(String) });
+    expect(body).toEqual({
+      id: expect.stringMatching(/^key_/),
+      name: 'ci',
+      key: expect.stringMatching(/^hd_/),
+      createdAt: expect.any(String),
+    });
   });
 
   it('requires --name before sending anything', async () => {
@@ -118,11 +133,34 @@ describe('api-keys create', () => {
 describe('agents', () => {
   it('create sends the contract body built from the flags and never prints the voice secret', async () => {
     const r = await hubdial([
-      'agents', 'create', '--name', 'Sales', '--timezone', 'America/New_York', '--default-country', 'us',
-      '--var', 'firstname=firstname', '--var', 'company_name=company',
-      '--window', '09:00-18:00', '--carry-over', 'false', '--retries', '3', '--gaps', '2,4,6',
-      '--voice-provider', 'http', '--voice-url', 'https://voice.example.com/calls?tenant=7', '--voice-secret', VOICE_SECRET,
-      '--write-back', 'true',
+      'agents',
+      'create',
+      '--name',
+      'Sales',
+      '--timezone',
+      'America/New_York',
+      '--default-country',
+      'us',
+      '--var',
+      'firstname=firstname',
+      '--var',
+      'company_name=company',
+      '--window',
+      '09:00-18:00',
+      '--carry-over',
+      'false',
+      '--retries',
+      '3',
+      '--gaps',
+      '2,4,6',
+      '--voice-provider',
+      'http',
+      '--voice-url',
+      'https://voice.example.com/calls?tenant=7',
+      '--voice-secret',
+      VOICE_SECRET,
+      '--write-back',
+      'true',
     ]);
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
@@ -136,7 +174,13 @@ describe('agents', () => {
         { name: 'firstname', source: 'hubspot', field: 'firstname' },
         { name: 'company_name', source: 'hubspot', field: 'company' },
       ],
-      callDefaults: { min_trigger_time: '09:00', max_trigger_time: '18:00', carry_over: false, num_of_retries: 3, gap_between_retries: [2, 4, 6] },
+      callDefaults: {
+        min_trigger_time: '09:00',
+        max_trigger_time: '18:00',
+        carry_over: false,
+        num_of_retries: 3,
+        gap_between_retries: [2, 4, 6],
+      },
       voice: { provider: 'http', url: 'https://voice.example.com/calls?tenant=7', secret: VOICE_SECRET },
       writeBackToHubSpot: true,
     });
@@ -151,7 +195,12 @@ describe('agents', () => {
 
   it('create --from-file takes the admin body, flags override it, and "-" reads standard input', async () => {
     const file = join(dir, 'agent.json');
-    const fromFile = { name: 'From file', timezone: 'Europe/Berlin', variables: [{ name: 'firstname', source: 'hubspot', field: 'firstname' }], voice: { provider: 'simulator' } };
+    const fromFile = {
+      name: 'From file',
+      timezone: 'Europe/Berlin',
+      variables: [{ name: 'firstname', source: 'hubspot', field: 'firstname' }],
+      voice: { provider: 'simulator' },
+    };
     await writeFile(file, JSON.stringify(fromFile));
     expect((await hubdial(['agents', 'create', '--from-file', file, '--name', 'Overridden'])).code).toBe(0);
     expect(admin.last().body).toEqual({ ...fromFile, name: 'Overridden' });
@@ -187,7 +236,14 @@ describe('agents', () => {
 
   it('list prints an aligned table, and the raw reply with --json', async () => {
     seedAgent();
-    seedAgent({ id: 'agt_support_team', name: 'Support', timezone: 'Europe/Berlin', callDefaults: undefined, voice: { provider: 'simulator' }, variables: [] });
+    seedAgent({
+      id: 'agt_support_team',
+      name: 'Support',
+      timezone: 'Europe/Berlin',
+      callDefaults: undefined,
+      voice: { provider: 'simulator' },
+      variables: [],
+    });
     const r = await hubdial(['agents', 'list']);
     expect(r.code).toBe(0);
     expect(admin.last()).toMatchObject({ method: 'GET', path: '/admin/agents' });
@@ -242,7 +298,13 @@ describe('agents', () => {
         { name: 'firstname', source: 'hubspot', field: 'firstname' },
         { name: 'company', source: 'hubspot', field: 'company' },
       ],
-      callDefaults: { min_trigger_time: '08:00', max_trigger_time: '12:00', carry_over: true, num_of_retries: 2, gap_between_retries: [2, 4] },
+      callDefaults: {
+        min_trigger_time: '08:00',
+        max_trigger_time: '12:00',
+        carry_over: true,
+        num_of_retries: 2,
+        gap_between_retries: [2, 4],
+      },
       voice: { provider: 'http', url: 'https://voice.example.com/calls' },
     });
     expect(admin.agents.get('agt_sales')?.voice.secret).toBe(VOICE_SECRET);
@@ -267,7 +329,11 @@ describe('hubspot connect', () => {
   it('reads the token from standard input with --token - and never prints it', async () => {
     const r = await hubdial(['hubspot', 'connect', '--token', '-'], { stdin: `${admin.validHubSpotToken}\n` });
     expect(r.code).toBe(0);
-    expect(admin.last()).toMatchObject({ method: 'PUT', path: '/admin/integrations/hubspot', body: { accessToken: admin.validHubSpotToken } });
+    expect(admin.last()).toMatchObject({
+      method: 'PUT',
+      path: '/admin/integrations/hubspot',
+      body: { accessToken: admin.validHubSpotToken },
+    });
     expect(admin.last().body).not.toHaveProperty('clientSecret');
     expect(r.stdout).toContain('Connected to HubSpot portal 4455667.');
     expect(r.stdout).toMatch(/^Signature verification: +off$/m);
@@ -275,7 +341,9 @@ describe('hubspot connect', () => {
   });
 
   it('takes the token from HUBSPOT_ACCESS_TOKEN and sends the client secret without echoing either', async () => {
-    const r = await hubdial(['hubspot', 'connect', '--client-secret', 'client-secret-abc'], { env: { HUBSPOT_ACCESS_TOKEN: admin.validHubSpotToken } });
+    const r = await hubdial(['hubspot', 'connect', '--client-secret', 'client-secret-abc'], {
+      env: { HUBSPOT_ACCESS_TOKEN: admin.validHubSpotToken },
+    });
     expect(r.code).toBe(0);
     expect(admin.last().body).toEqual({ accessToken: admin.validHubSpotToken, clientSecret: 'client-secret-abc' });
     const json = await hubdial(['hubspot', 'connect', '--json'], { env: { HUBSPOT_ACCESS_TOKEN: admin.validHubSpotToken } });
@@ -289,7 +357,9 @@ describe('hubspot connect', () => {
   it("reports HubSpot's reason with the parameter and exits 1", async () => {
     const expired = await hubdial(['hubspot', 'connect', '--token', 'pat-na1-expired-token-value']);
     expect(expired.code).toBe(1);
-    expect(expired.stderr).toBe('error: HubSpot rejected the access token: it is expired or revoked (parameter: accessToken) [HTTP 400 hubspot_unauthorized]\n');
+    expect(expired.stderr).toBe(
+      'error: HubSpot rejected the access token: it is expired or revoked (parameter: accessToken) [HTTP 400 hubspot_unauthorized]\n',
+    );
 
     const scope = await hubdial(['hubspot', 'connect', '--token', 'missing-scope-token']);
     expect(scope.code).toBe(1);
@@ -306,11 +376,22 @@ describe('hubspot connect', () => {
 
 describe('calls', () => {
   it('list sends the filters as query parameters and prints a table', async () => {
-    seedCall('call_a', { status: 'failed', reason: 'no attempt left: the contact did not answer 3 times', attempts: [{ number: 1, scheduledAt: 'x' }, { number: 2, scheduledAt: 'y' }] });
+    seedCall('call_a', {
+      status: 'failed',
+      reason: 'no attempt left: the contact did not answer 3 times',
+      attempts: [
+        { number: 1, scheduledAt: 'x' },
+        { number: 2, scheduledAt: 'y' },
+      ],
+    });
     seedCall('call_b', { status: 'failed', agentId: 'agt_other' });
     const r = await hubdial(['calls', 'list', '--agent', 'agt_sales', '--status', 'failed', '--limit', '10']);
     expect(r.code).toBe(0);
-    expect(admin.last()).toMatchObject({ method: 'GET', path: '/admin/calls', query: { agent_id: 'agt_sales', status: 'failed', limit: '10' } });
+    expect(admin.last()).toMatchObject({
+      method: 'GET',
+      path: '/admin/calls',
+      query: { agent_id: 'agt_sales', status: 'failed', limit: '10' },
+    });
     expect(r.stdout).toBe(
       [
         'ID      STATUS  AGENT      CONTACT   TO            ATTEMPTS  UPDATED               REASON',
@@ -354,7 +435,13 @@ describe('calls', () => {
       settings: { window: { min: '09:00', max: '18:00' }, carryOver: true, numOfRetries: 1, gapHours: [2] },
       timezone: 'America/New_York',
       attempts: [
-        { number: 1, scheduledAt: '2026-06-10T15:00:00.000Z', startedAt: '2026-06-10T15:00:02.120Z', outcome: 'no-answer', reason: 'nobody answered' },
+        {
+          number: 1,
+          scheduledAt: '2026-06-10T15:00:00.000Z',
+          startedAt: '2026-06-10T15:00:02.120Z',
+          outcome: 'no-answer',
+          reason: 'nobody answered',
+        },
         { number: 2, scheduledAt: '2026-06-10T17:00:00.000Z', startedAt: '2026-06-10T17:00:01.000Z', outcome: 'busy' },
       ],
       history: [
@@ -420,8 +507,21 @@ describe('calls', () => {
 describe('webhook-url', () => {
   it('prints the URL HubSpot needs, with the call parameters, without calling the server', async () => {
     const r = await hubdial([
-      'webhook-url', '--agent', 'agt_sales', '--key', 'hd_k&y', '--base', 'https://hooks.example.com/prod/',
-      '--window', '09:00-18:00', '--carry-over', 'true', '--retries', '3', '--gaps', '2,4,6',
+      'webhook-url',
+      '--agent',
+      'agt_sales',
+      '--key',
+      'hd_k&y',
+      '--base',
+      'https://hooks.example.com/prod/',
+      '--window',
+      '09:00-18:00',
+      '--carry-over',
+      'true',
+      '--retries',
+      '3',
+      '--gaps',
+      '2,4,6',
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
@@ -477,12 +577,26 @@ function hmac(key: string | Buffer, data: string) {
 function rfc3986(s: string) {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
-function expectedSignature(req: { method: string; url: URL; headers: Record<string, string>; body: string }, secret: string, region: string) {
+function expectedSignature(
+  req: { method: string; url: URL; headers: Record<string, string>; body: string },
+  secret: string,
+  region: string,
+) {
   const auth = req.headers.authorization ?? '';
   const signedHeaders = /SignedHeaders=([^,]+)/.exec(auth)?.[1]?.split(';') ?? [];
   const amzDate = req.headers['x-amz-date'] ?? '';
-  const query = [...req.url.searchParams].map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).sort().join('&');
-  const canonical = [req.method, req.url.pathname, query, signedHeaders.map((h) => `${h}:${(req.headers[h] ?? '').trim()}\n`).join(''), signedHeaders.join(';'), sha256(req.body)].join('\n');
+  const query = [...req.url.searchParams]
+    .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
+    .sort()
+    .join('&');
+  const canonical = [
+    req.method,
+    req.url.pathname,
+    query,
+    signedHeaders.map((h) => `${h}:${(req.headers[h] ?? '').trim()}\n`).join(''),
+    signedHeaders.join(';'),
+    sha256(req.body),
+  ].join('\n');
   const scope = `${amzDate.slice(0, 8)}/${region}/execute-api/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
   const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, amzDate.slice(0, 8)), region), 'execute-api'), 'aws4_request');
@@ -501,7 +615,11 @@ describe('SigV4 signing', () => {
     const headers = await sign({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body });
     expect(headers['x-amz-date']).toBe('20260610T150000Z');
     expect(headers.host).toBe('abc123.execute-api.eu-west-1.amazonaws.com');
-    const { signedHeaders, signature } = expectedSignature({ method: 'POST', url, headers: headers as Record<string, string>, body }, AWS_KEYS.AWS_SECRET_ACCESS_KEY, 'eu-west-1');
+    const { signedHeaders, signature } = expectedSignature(
+      { method: 'POST', url, headers: headers as Record<string, string>, body },
+      AWS_KEYS.AWS_SECRET_ACCESS_KEY,
+      'eu-west-1',
+    );
     expect(signedHeaders).toEqual(expect.arrayContaining(['content-type', 'host', 'x-amz-content-sha256', 'x-amz-date']));
     expect(headers.authorization).toBe(
       `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260610/eu-west-1/execute-api/aws4_request, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`,
@@ -520,8 +638,16 @@ describe('SigV4 signing', () => {
     expect(got.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     expect(got.headers['x-amz-security-token']).toBe(AWS_KEYS.AWS_SESSION_TOKEN);
     const headers = { ...(got.headers as Record<string, string>), host: new URL(endpoint).host };
-    const { signature } = expectedSignature({ method: 'GET', url: new URL(`${endpoint}/admin/calls?status=scheduled`), headers, body: '' }, AWS_KEYS.AWS_SECRET_ACCESS_KEY, 'eu-west-1');
-    expect(got.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\\d{8}/eu-west-1/execute-api/aws4_request, SignedHeaders=.*host.*, Signature=${signature}$`));
+    const { signature } = expectedSignature(
+      { method: 'GET', url: new URL(`${endpoint}/admin/calls?status=scheduled`), headers, body: '' },
+      AWS_KEYS.AWS_SECRET_ACCESS_KEY,
+      'eu-west-1',
+    );
+    expect(got.headers.authorization).toMatch(
+      new RegExp(
+        `^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\\d{8}/eu-west-1/execute-api/aws4_request, SignedHeaders=.*host.*, Signature=${signature}$`,
+      ),
+    );
   });
 
   it('does not sign for a loopback endpoint, or with --no-sign', async () => {
@@ -543,7 +669,9 @@ describe('SigV4 signing', () => {
     expect(noRegion.stderr).toContain('needs an AWS region: pass --region or set AWS_REGION');
     expect(admin.requests).toHaveLength(0);
 
-    expect((await hubdial(['agents', 'list', '--endpoint', endpoint, '--region', 'us-west-2'], { env: AWS_KEYS, fetch: toFake })).code).toBe(0);
+    expect(
+      (await hubdial(['agents', 'list', '--endpoint', endpoint, '--region', 'us-west-2'], { env: AWS_KEYS, fetch: toFake })).code,
+    ).toBe(0);
     expect(admin.last().headers.authorization).toContain('/us-west-2/execute-api/aws4_request');
   });
 
@@ -561,10 +689,21 @@ describe('the hubdial launcher', () => {
   const launcher = join(__dirname, '../../cli/hubdial.mjs');
 
   it('runs the TypeScript CLI through tsx and passes the exit code on', async () => {
-    const ok = await execFileAsync(process.execPath, [launcher, 'webhook-url', '--agent', 'agt_1', '--key', 'hd_1', '--base', 'https://hooks.example.com']);
+    const ok = await execFileAsync(process.execPath, [
+      launcher,
+      'webhook-url',
+      '--agent',
+      'agt_1',
+      '--key',
+      'hd_1',
+      '--base',
+      'https://hooks.example.com',
+    ]);
     expect(ok.stdout).toBe('https://hooks.example.com/call/crm-webhook?agent_id=agt_1&type=hubspot&x_api_key=hd_1\n');
 
-    const failed = await execFileAsync(process.execPath, [launcher, 'calls', 'show', 'call_missing', '--endpoint', admin.url]).catch((err: { code: number; stderr: string }) => err);
+    const failed = await execFileAsync(process.execPath, [launcher, 'calls', 'show', 'call_missing', '--endpoint', admin.url]).catch(
+      (err: { code: number; stderr: string }) => err,
+    );
     expect(failed).toMatchObject({ code: 1, stderr: 'error: call call_missing was not found [HTTP 404 call_not_found]\n' });
   });
 });

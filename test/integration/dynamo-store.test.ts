@@ -128,10 +128,24 @@ describe('API keys, agents and the HubSpot connection', () => {
   });
 
   it('round-trips the HubSpot connection per workspace, replacing it on a second put', async () => {
-    const connection: HubSpotConnection = { workspaceId: 'default', portalId: '4242', accessToken: 'pat-na1-x', clientSecret: 'cs', timeZone: 'US/Eastern', status: 'connected', connectedAt: minute(0) };
+    const connection: HubSpotConnection = {
+      workspaceId: 'default',
+      portalId: '4242',
+      accessToken: 'pat-na1-x',
+      clientSecret: 'cs',
+      timeZone: 'US/Eastern',
+      status: 'connected',
+      connectedAt: minute(0),
+    };
     await store.putHubSpotConnection(connection);
     expect(await store.getHubSpotConnection('default')).toEqual(connection);
-    const reconnected: HubSpotConnection = { workspaceId: 'default', portalId: '4243', accessToken: 'pat-na1-y', status: 'connected', connectedAt: minute(9) };
+    const reconnected: HubSpotConnection = {
+      workspaceId: 'default',
+      portalId: '4243',
+      accessToken: 'pat-na1-y',
+      status: 'connected',
+      connectedAt: minute(9),
+    };
     await store.putHubSpotConnection(reconnected);
     expect(await store.getHubSpotConnection('default')).toEqual(reconnected);
     expect(await store.getHubSpotConnection('elsewhere')).toBeUndefined();
@@ -144,7 +158,16 @@ describe('call records', () => {
       to: undefined,
       missingVariables: ['company'],
       attempts: [
-        { number: 1, scheduledAt: minute(0), startedAt: minute(1), endedAt: minute(2), outcome: 'no-answer', providerCallId: 'p-1', durationSeconds: 0, dialErrors: 1 },
+        {
+          number: 1,
+          scheduledAt: minute(0),
+          startedAt: minute(1),
+          endedAt: minute(2),
+          outcome: 'no-answer',
+          providerCallId: 'p-1',
+          durationSeconds: 0,
+          dialErrors: 1,
+        },
         { number: 2, scheduledAt: minute(120) },
       ],
       settings: { carryOver: false, numOfRetries: 0, gapHours: [] },
@@ -153,7 +176,8 @@ describe('call records', () => {
     const { to: _absent, ...withoutTo } = c;
     expect(await store.getCall('call_rt')).toEqual(withoutTo);
 
-    const raw = (await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'CALL#call_rt' }, sk: { S: 'CALL' } } }))).Item!;
+    const raw = (await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'CALL#call_rt' }, sk: { S: 'CALL' } } })))
+      .Item!;
     expect(raw.to).toBeUndefined();
     expect(raw.variables?.M?.firstname).toEqual({ S: 'Ada' });
     expect(raw.attempts?.L?.[0]?.M?.outcome).toEqual({ S: 'no-answer' });
@@ -161,7 +185,12 @@ describe('call records', () => {
     expect(raw.settings?.M?.gapHours).toEqual({ L: [] });
     expect(raw.history?.L?.[0]?.M?.status).toEqual({ S: 'scheduled' });
     expect(raw.version).toEqual({ N: '1' });
-    expect(raw).toMatchObject({ gsi1pk: { S: 'AGENT#agt_1' }, gsi1sk: { S: `${minute(0)}#call_rt` }, gsi2pk: { S: 'STATUS#scheduled' }, gsi2sk: { S: `${minute(120)}#call_rt` } }); // a scheduled call sorts by its pending attempt
+    expect(raw).toMatchObject({
+      gsi1pk: { S: 'AGENT#agt_1' },
+      gsi1sk: { S: `${minute(0)}#call_rt` },
+      gsi2pk: { S: 'STATUS#scheduled' },
+      gsi2sk: { S: `${minute(120)}#call_rt` },
+    }); // a scheduled call sorts by its pending attempt
   });
 
   it("answers 'exists' for a second create and keeps the first record", async () => {
@@ -224,20 +253,36 @@ describe('call listings', () => {
     // Agent A: 23 calls over every status; agent B: 130 calls, few of them completed, so a
     // filtered page has to read past DynamoDB's Limit more than once.
     for (let i = 0; i < 23; i++) {
-      written.push(call(`call_a_${String(i).padStart(3, '0')}`, { agentId: 'agt_A', status: STATUSES[i % 6]!, createdAt: minute(i), updatedAt: minute(1000 - 7 * i) }));
+      written.push(
+        call(`call_a_${String(i).padStart(3, '0')}`, {
+          agentId: 'agt_A',
+          status: STATUSES[i % 6]!,
+          createdAt: minute(i),
+          updatedAt: minute(1000 - 7 * i),
+        }),
+      );
     }
     for (let i = 0; i < 130; i++) {
       const status: CallStatus = i % 40 === 5 ? 'completed' : 'failed';
-      written.push(call(`call_b_${String(i).padStart(3, '0')}`, { agentId: 'agt_B', status, createdAt: minute(i), updatedAt: minute(i * 3) }));
+      written.push(
+        call(`call_b_${String(i).padStart(3, '0')}`, { agentId: 'agt_B', status, createdAt: minute(i), updatedAt: minute(i * 3) }),
+      );
     }
     for (const c of written) expect(await s.createCall(c)).toBe('created');
     // Not calls, but in the same table and the same indexes' attribute names.
     await s.putAgent(agent('agt_A'));
-    await client.send(new PutItemCommand({ TableName: table.name, Item: { pk: { S: 'SCHEDULE#x' }, sk: { S: 'SCHEDULE' }, gsi2pk: { S: 'SCHEDULES' }, gsi2sk: { S: `${minute(0)}#x` } } }));
+    await client.send(
+      new PutItemCommand({
+        TableName: table.name,
+        Item: { pk: { S: 'SCHEDULE#x' }, sk: { S: 'SCHEDULE' }, gsi2pk: { S: 'SCHEDULES' }, gsi2sk: { S: `${minute(0)}#x` } },
+      }),
+    );
   });
 
-  const newestCreated = (cs: CallRecord[]) => [...cs].sort((a, b) => (b.createdAt + b.id).localeCompare(a.createdAt + a.id)).map((c) => c.id);
-  const newestUpdated = (cs: CallRecord[]) => [...cs].sort((a, b) => (b.updatedAt + b.id).localeCompare(a.updatedAt + a.id)).map((c) => c.id);
+  const newestCreated = (cs: CallRecord[]) =>
+    [...cs].sort((a, b) => (b.createdAt + b.id).localeCompare(a.createdAt + a.id)).map((c) => c.id);
+  const newestUpdated = (cs: CallRecord[]) =>
+    [...cs].sort((a, b) => (b.updatedAt + b.id).localeCompare(a.updatedAt + a.id)).map((c) => c.id);
 
   it.each([1, 4, 100])("pages through one agent's calls, newest first (limit %i)", async (limit) => {
     const { ids } = await allPages(s, { agentId: 'agt_A', limit });
@@ -282,14 +327,21 @@ describe('call listings', () => {
 
   it('lists every call exactly once while calls change status between pages (all calls, and by agent)', async () => {
     const live = await freshStore();
-    const calls = Array.from({ length: 24 }, (_, i) => call(`call_live_${String(i).padStart(2, '0')}`, { createdAt: minute(i), updatedAt: minute(i) }));
+    const calls = Array.from({ length: 24 }, (_, i) =>
+      call(`call_live_${String(i).padStart(2, '0')}`, { createdAt: minute(i), updatedAt: minute(i) }),
+    );
     for (const c of calls) await live.createCall(c);
     const current = new Map(calls.map((c) => [c.id, c]));
     let tick = 100;
     /** What the dialer does meanwhile: every call not yet moved gets a new status and updatedAt. */
     async function moveSome(seen: string[]) {
       for (const c of [...current.values()].filter((x) => !seen.includes(x.id)).slice(0, 3)) {
-        const next = { ...c, status: c.status === 'scheduled' ? ('dialing' as const) : ('completed' as const), updatedAt: minute(tick++), version: c.version + 1 };
+        const next = {
+          ...c,
+          status: c.status === 'scheduled' ? ('dialing' as const) : ('completed' as const),
+          updatedAt: minute(tick++),
+          version: c.version + 1,
+        };
         expect(await live.updateCall(next)).toBe(true);
         current.set(c.id, next);
       }
@@ -319,7 +371,13 @@ describe('call listings', () => {
   it('refuses a cursor that is not one it issued, or was issued for other filters, naming `cursor`', async () => {
     const first = await s.listCalls({ agentId: 'agt_A', limit: 2 });
     expect(first.nextCursor).toBeDefined();
-    const bad = ['not a cursor!', 'e30', Buffer.from('{"q":1}').toString('base64url'), Buffer.from('[]').toString('base64url'), first.nextCursor!.slice(0, -3) + 'AAA'];
+    const bad = [
+      'not a cursor!',
+      'e30',
+      Buffer.from('{"q":1}').toString('base64url'),
+      Buffer.from('[]').toString('base64url'),
+      first.nextCursor!.slice(0, -3) + 'AAA',
+    ];
     for (const cursor of bad) await expect(s.listCalls({ agentId: 'agt_A', limit: 2, cursor })).rejects.toThrow(/cursor/);
     await expect(s.listCalls({ agentId: 'agt_B', limit: 2, cursor: first.nextCursor })).rejects.toThrow(/cursor/);
     await expect(s.listCalls({ status: 'failed', limit: 2, cursor: first.nextCursor })).rejects.toThrow(/cursor/);
@@ -342,7 +400,9 @@ describe('call listings', () => {
   it('lists stale calls of a status updated strictly before a time, oldest first, up to the limit', async () => {
     // failed calls of agent B have updatedAt = minute(3i); minute(30) excludes i = 10 itself.
     const stale = await s.listStaleCalls('failed', minute(30), 100);
-    const expected = written.filter((c) => c.status === 'failed' && c.updatedAt < minute(30)).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+    const expected = written
+      .filter((c) => c.status === 'failed' && c.updatedAt < minute(30))
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
     expect(stale.map((c) => c.id)).toEqual(expected.map((c) => c.id));
     expect(stale.length).toBe(9); // i = 0..9 without i = 5 (completed), plus none of agent A's (updated later)
     expect((await s.listStaleCalls('failed', minute(30), 3)).map((c) => c.id)).toEqual(expected.slice(0, 3).map((c) => c.id));
@@ -351,8 +411,12 @@ describe('call listings', () => {
 
   it('lists scheduled calls by when their pending attempt is due, not by their last update', async () => {
     const s = createDynamoStore(client, tableName);
-    await s.createCall(call('call_due_late', { agentId: 'agt_due', updatedAt: minute(0), attempts: [{ number: 1, scheduledAt: minute(600) }] }));
-    await s.createCall(call('call_due_soon', { agentId: 'agt_due', updatedAt: minute(5), attempts: [{ number: 1, scheduledAt: minute(10) }] }));
+    await s.createCall(
+      call('call_due_late', { agentId: 'agt_due', updatedAt: minute(0), attempts: [{ number: 1, scheduledAt: minute(600) }] }),
+    );
+    await s.createCall(
+      call('call_due_soon', { agentId: 'agt_due', updatedAt: minute(5), attempts: [{ number: 1, scheduledAt: minute(10) }] }),
+    );
     const due = await s.listStaleCalls('scheduled', minute(60), 100);
     expect(due.map((c) => c.id)).toContain('call_due_soon');
     expect(due.map((c) => c.id)).not.toContain('call_due_late');

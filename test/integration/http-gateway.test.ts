@@ -9,7 +9,13 @@ describe('local HTTP gateway', () => {
     gateway = await startGateway({
       host: '127.0.0.1',
       port: 0,
-      routes: [{ method: 'POST', path: '/call/status/{provider}', handler: async (event) => (seen.push(event), { statusCode: 200, body: JSON.stringify(event.pathParameters) }) }],
+      routes: [
+        {
+          method: 'POST',
+          path: '/call/status/{provider}',
+          handler: async (event) => (seen.push(event), { statusCode: 200, body: JSON.stringify(event.pathParameters) }),
+        },
+      ],
     });
   });
   afterAll(() => gateway.stop());

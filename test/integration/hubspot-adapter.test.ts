@@ -71,7 +71,12 @@ describe('connecting', () => {
         status: 'error',
         message: "This app hasn't been granted all required scopes to make this call.",
         correlationId: 'c-403',
-        errors: [{ message: 'One or more of the following scopes are required.', context: { requiredScopes: ['contacts', 'crm.objects.contacts.read'] } }],
+        errors: [
+          {
+            message: 'One or more of the following scopes are required.',
+            context: { requiredScopes: ['contacts', 'crm.objects.contacts.read'] },
+          },
+        ],
         category: 'MISSING_SCOPES',
       },
     });
@@ -124,7 +129,13 @@ describe('reading contacts', () => {
     expect((req?.body as { properties: string[] }).properties).toEqual(PROPS);
     expect(found.size).toBe(100);
     const [firstId, first] = contacts[0]!;
-    expect(found.get(firstId)).toMatchObject({ firstname: first.firstname, lastname: first.lastname, phone: first.phone, company: first.company, hs_object_id: firstId });
+    expect(found.get(firstId)).toMatchObject({
+      firstname: first.firstname,
+      lastname: first.lastname,
+      phone: first.phone,
+      company: first.company,
+      hs_object_id: firstId,
+    });
   });
 
   it('returns the found contacts of a 207 multi-status reply and leaves the missing ones out', async () => {
@@ -137,7 +148,12 @@ describe('reading contacts', () => {
   });
 
   it('reads an all-missing batch answered 404 OBJECT_NOT_FOUND as none found, but fails on a bare 404', async () => {
-    const notFound = { status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.', context: { ids: ['14'] } };
+    const notFound = {
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      message: 'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.',
+      context: { ids: ['14'] },
+    };
     hubspot.failNext(1, { status: 404, body: notFound });
     await expect(api.batchReadContacts(['14'], PROPS)).resolves.toEqual(new Map());
     hubspot.failNext(1, { status: 404 });
@@ -155,7 +171,10 @@ describe('reading contacts', () => {
     hubspot.contacts.set('21', { firstname: 'Grace', company: 'Navy' });
     await expect(api.getContact('21', ['firstname', 'company'])).resolves.toMatchObject({ firstname: 'Grace', company: 'Navy' });
     await expect(api.getContact('22', ['firstname'])).resolves.toBeUndefined();
-    expect(hubspot.requests.map((r) => r.path)).toEqual(['/crm/v3/objects/contacts/21?properties=firstname&properties=company', '/crm/v3/objects/contacts/22?properties=firstname']);
+    expect(hubspot.requests.map((r) => r.path)).toEqual([
+      '/crm/v3/objects/contacts/21?properties=firstname&properties=company',
+      '/crm/v3/objects/contacts/22?properties=firstname',
+    ]);
   });
 
   it('treats an empty 404 (no body, no content type) as not found too', async () => {
@@ -168,17 +187,33 @@ describe('HubSpot failures', () => {
   it('turns 429 TEN_SECONDLY_ROLLING into rate-limited with the policy and a 10 s wait, with no SDK retry', async () => {
     hubspot.failNext(1, {
       status: 429,
-      body: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: 'c-429', policyName: 'TEN_SECONDLY_ROLLING', groupName: 'publicapi:private-app:1' },
+      body: {
+        status: 'error',
+        message: 'You have reached your ten_secondly_rolling limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId: 'c-429',
+        policyName: 'TEN_SECONDLY_ROLLING',
+        groupName: 'publicapi:private-app:1',
+      },
     });
     const err = await failure(api.batchReadContacts(['1'], PROPS));
     expect(err.kind).toBe('rate-limited');
     expect(err.retryable).toBe(true);
-    expect(err.details).toMatchObject({ status: 429, category: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', retryAfterSeconds: 10, correlationId: 'c-429' });
+    expect(err.details).toMatchObject({
+      status: 429,
+      category: 'RATE_LIMIT',
+      policyName: 'TEN_SECONDLY_ROLLING',
+      retryAfterSeconds: 10,
+      correlationId: 'c-429',
+    });
     expect(hubspot.requests).toHaveLength(1);
   });
 
   it('reports the DAILY policy and honours a Retry-After header', async () => {
-    hubspot.failNext(1, { status: 429, body: { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', policyName: 'DAILY' } });
+    hubspot.failNext(1, {
+      status: 429,
+      body: { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', policyName: 'DAILY' },
+    });
     const daily = await failure(api.batchReadContacts(['1'], PROPS));
     expect(daily.details).toMatchObject({ policyName: 'DAILY' });
     expect(daily.message).toMatch(/daily limit resets at midnight/);
@@ -187,7 +222,7 @@ describe('HubSpot failures', () => {
     expect((await failure(api.batchReadContacts(['1'], PROPS))).details.retryAfterSeconds).toBe(7);
   });
 
-  it('turns 500, a proxy\'s HTML 502 and an empty 503 into unavailable, keeping status and correlation id', async () => {
+  it("turns 500, a proxy's HTML 502 and an empty 503 into unavailable, keeping status and correlation id", async () => {
     hubspot.failNext(1, { status: 500, body: { status: 'error', message: 'internal error', correlationId: 'c-500' } });
     hubspot.failNext(1, { status: 502, body: '<html><body>502 Bad Gateway</body></html>' });
     hubspot.failNext(1, { status: 503 });
@@ -225,21 +260,30 @@ describe('HubSpot failures', () => {
   });
 
   it('turns other 4xx into bad-request and a 403 without MISSING_SCOPES too', async () => {
-    hubspot.failNext(1, { status: 400, body: { status: 'error', message: 'Invalid input JSON on line 1', category: 'VALIDATION_ERROR', correlationId: 'c-400' } });
+    hubspot.failNext(1, {
+      status: 400,
+      body: { status: 'error', message: 'Invalid input JSON on line 1', category: 'VALIDATION_ERROR', correlationId: 'c-400' },
+    });
     hubspot.failNext(1, { status: 403, body: { status: 'error', message: 'Forbidden', category: 'FORBIDDEN' } });
-    expect(await failure(api.batchReadContacts(['1'], PROPS))).toMatchObject({ kind: 'bad-request', details: { status: 400, category: 'VALIDATION_ERROR' } });
+    expect(await failure(api.batchReadContacts(['1'], PROPS))).toMatchObject({
+      kind: 'bad-request',
+      details: { status: 400, category: 'VALIDATION_ERROR' },
+    });
     expect(await failure(api.batchReadContacts(['1'], PROPS))).toMatchObject({ kind: 'bad-request', details: { status: 403 } });
   });
 
   it('never leaks the token even when HubSpot echoes it back', async () => {
-    hubspot.failNext(1, { status: 401, body: { status: 'error', message: `token ${TOKEN} is not valid`, category: 'INVALID_AUTHENTICATION' } });
+    hubspot.failNext(1, {
+      status: 401,
+      body: { status: 'error', message: `token ${TOKEN} is not valid`, category: 'INVALID_AUTHENTICATION' },
+    });
     const err = await failure(api.checkContactsAccess());
     expect(err.message).toContain('[redacted token]');
   });
 });
 
 describe('writing call outcomes', () => {
-  it('POSTs a call with HubSpot\'s call properties and the call->contact association (194)', async () => {
+  it("POSTs a call with HubSpot's call properties and the call->contact association (194)", async () => {
     hubspot.contacts.set('41', { firstname: 'Ada' });
     await api.createCallEngagement({
       contactId: '41',
@@ -267,13 +311,15 @@ describe('writing call outcomes', () => {
     ]);
   });
 
-  it('leaves out the number and duration when unknown, and surfaces HubSpot\'s refusal', async () => {
+  it("leaves out the number and duration when unknown, and surfaces HubSpot's refusal", async () => {
     hubspot.contacts.set('42', {});
     await api.createCallEngagement({ contactId: '42', timestamp: '2026-06-10T15:00:00.000Z', title: 't', body: 'b', status: 'NO_ANSWER' });
     expect((hubspot.engagements[0] as { properties: Record<string, string> }).properties).not.toHaveProperty('hs_call_duration');
     expect((hubspot.engagements[0] as { properties: Record<string, string> }).properties).not.toHaveProperty('hs_call_to_number');
 
-    const err = await failure(api.createCallEngagement({ contactId: '404404', timestamp: '2026-06-10T15:00:00.000Z', title: 't', body: 'b', status: 'FAILED' }));
+    const err = await failure(
+      api.createCallEngagement({ contactId: '404404', timestamp: '2026-06-10T15:00:00.000Z', title: 't', body: 'b', status: 'FAILED' }),
+    );
     expect(err).toMatchObject({ kind: 'bad-request', details: { status: 400, category: 'VALIDATION_ERROR' } });
   });
 });

@@ -25,21 +25,35 @@ describe('local scheduler (dynalite + fauxqs)', () => {
   });
 
   const newScheduler = (extra: { now?: () => Date; pollMs?: number } = {}) =>
-    createLocalScheduler({ client: table.client, tableName: table.tableName, queue: createSqsDialQueue(sqs.client, sqs.queueUrl), ...extra });
+    createLocalScheduler({
+      client: table.client,
+      tableName: table.tableName,
+      queue: createSqsDialQueue(sqs.client, sqs.queueUrl),
+      ...extra,
+    });
 
   /** Everything ready in the queue now, taken off it. */
   async function drainQueue(): Promise<DialJob[]> {
     const jobs: DialJob[] = [];
     for (;;) {
-      const { Messages = [] } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      const { Messages = [] } = await sqs.client.send(
+        new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
       if (Messages.length === 0) return jobs;
       jobs.push(...Messages.map((m) => parseDialJob(m.Body ?? '') as DialJob));
-      await sqs.client.send(new DeleteMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+      await sqs.client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: sqs.queueUrl,
+          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
     }
   }
 
   const storedSchedule = (name: string) =>
-    table.client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: `SCHEDULE#${name}` }, sk: { S: 'SCHEDULE' } } })).then((r) => r.Item);
+    table.client
+      .send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: `SCHEDULE#${name}` }, sk: { S: 'SCHEDULE' } } }))
+      .then((r) => r.Item);
 
   it('fires a schedule into the dial queue when it is due, not before', async () => {
     const scheduler = newScheduler();
@@ -131,7 +145,10 @@ describe('local scheduler (dynalite + fauxqs)', () => {
     const refusing = createLocalScheduler({
       client: table.client,
       tableName: table.tableName,
-      queue: { send: async () => Promise.reject(new Error('queue unavailable')), sendMany: async () => Promise.reject(new Error('queue unavailable')) },
+      queue: {
+        send: async () => Promise.reject(new Error('queue unavailable')),
+        sendMany: async () => Promise.reject(new Error('queue unavailable')),
+      },
     });
     await refusing.schedule({ callId: 'c_retry', attempt: 1 }, at(5), 'UTC', T0);
     expect(await refusing.fireDue(at(5))).toBe(0);
@@ -142,7 +159,11 @@ describe('local scheduler (dynalite + fauxqs)', () => {
 
   it('takes over a schedule whose poller died while firing it once its claim has run out', async () => {
     // A poller that claimed the schedule and then never finished sending it.
-    const stuck = createLocalScheduler({ client: table.client, tableName: table.tableName, queue: { send: () => new Promise<void>(() => undefined), sendMany: () => new Promise<void>(() => undefined) } });
+    const stuck = createLocalScheduler({
+      client: table.client,
+      tableName: table.tableName,
+      queue: { send: () => new Promise<void>(() => undefined), sendMany: () => new Promise<void>(() => undefined) },
+    });
     await stuck.schedule({ callId: 'c_orphan', attempt: 1 }, at(5), 'UTC', T0);
     void stuck.fireDue(at(5));
     for (let i = 0; i < 100 && !(await storedSchedule('c_orphan-a1'))?.claimToken; i++) await new Promise((r) => setTimeout(r, 10));
@@ -189,7 +210,9 @@ describe('attempt dispatcher over the local scheduler', () => {
     const scheduler = createLocalScheduler({ client: table.client, tableName: table.tableName, queue });
     const dispatcher = createAttemptDispatcher(queue, scheduler);
     const receive = async () => {
-      const { Messages = [] } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await sqs.client.send(
+        new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       return Messages.map((m) => parseDialJob(m.Body ?? ''));
     };
 
@@ -228,13 +251,25 @@ describe('attempt dispatcher over the local scheduler', () => {
     expect(sent.map((s) => s.entries).sort((a, b) => a - b)).toEqual([3, 10, 10]);
     const jobs: DialJob[] = [];
     for (let i = 0; i < 20 && jobs.filter((j) => j.callId.startsWith('c_many')).length < nearJobs.length; i++) {
-      const { Messages = [] } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await sqs.client.send(
+        new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       jobs.push(...Messages.map((m) => parseDialJob(m.Body ?? '') as DialJob));
       if (Messages.length > 0) {
-        await sqs.client.send(new DeleteMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries: Messages.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle })) }));
+        await sqs.client.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: sqs.queueUrl,
+            Entries: Messages.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
       }
     }
-    expect(jobs.map((j) => j.callId).filter((id) => id.startsWith('c_many')).sort()).toEqual(nearJobs.map((j) => j.job.callId).sort());
+    expect(
+      jobs
+        .map((j) => j.callId)
+        .filter((id) => id.startsWith('c_many'))
+        .sort(),
+    ).toEqual(nearJobs.map((j) => j.job.callId).sort());
     expect(await scheduler.fireDue(at(299))).toBe(0);
     expect(await scheduler.fireDue(at(301))).toBe(2);
   });

@@ -7,7 +7,9 @@ import { ensureQueue, startFauxqs } from '../../local/fauxqs';
 import { localSqsClient, startTestQueue } from '../support/fauxqs';
 
 async function receive(client: SQSClient, queueUrl: string, waitTimeSeconds: number) {
-  const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds }));
+  const { Messages = [] } = await client.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds }),
+  );
   return Messages;
 }
 
@@ -79,12 +81,19 @@ describe('SQS dial queue: sendMany (fauxqs)', () => {
       const messages = await receive(sqs.client, sqs.queueUrl, 0);
       if (messages.length === 0) return jobs;
       jobs.push(...messages.map((m) => parseDialJob(m.Body ?? '')));
-      await sqs.client.send(new DeleteMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+      await sqs.client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: sqs.queueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
     }
   }
 
   /** Makes the real client drop the chosen entries from batch requests and report them as Failed, as SQS does. */
-  function failEntries(shouldFail: (body: string, call: number) => boolean): { requests: { DelaySeconds?: number; MessageBody?: string }[][] } {
+  function failEntries(shouldFail: (body: string, call: number) => boolean): {
+    requests: { DelaySeconds?: number; MessageBody?: string }[][];
+  } {
     const requests: { DelaySeconds?: number; MessageBody?: string }[][] = [];
     sqs.client.middlewareStack.add(
       (next) => async (args) => {
@@ -95,7 +104,10 @@ describe('SQS dial queue: sendMany (fauxqs)', () => {
         const call = requests.length;
         const failed = input.Entries.filter((e) => shouldFail(e.MessageBody, call));
         const kept = input.Entries.filter((e) => !failed.includes(e));
-        const result = kept.length > 0 ? await next({ ...args, input: { ...input, Entries: kept } }) : { output: { Successful: [], Failed: [] }, response: {} };
+        const result =
+          kept.length > 0
+            ? await next({ ...args, input: { ...input, Entries: kept } })
+            : { output: { Successful: [], Failed: [] }, response: {} };
         const output = result.output as { Failed?: unknown[] };
         output.Failed = [...(output.Failed ?? []), ...failed.map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError' }))];
         return result as Awaited<ReturnType<typeof next>>;
@@ -107,14 +119,22 @@ describe('SQS dial queue: sendMany (fauxqs)', () => {
 
   it('sends every job, ten to a request, with the delays SQS allows', async () => {
     const { requests } = failEntries(() => false);
-    const items = Array.from({ length: 25 }, (_, i) => ({ job: { callId: `c_b${i}`, attempt: 1 }, delaySeconds: i === 0 ? 5000 : i === 1 ? 2.2 : 0 }));
+    const items = Array.from({ length: 25 }, (_, i) => ({
+      job: { callId: `c_b${i}`, attempt: 1 },
+      delaySeconds: i === 0 ? 5000 : i === 1 ? 2.2 : 0,
+    }));
 
     await createSqsDialQueue(sqs.client, sqs.queueUrl).sendMany(items);
 
     expect(requests.map((r) => r.length)).toEqual([10, 10, 5]);
     expect(requests[0]?.slice(0, 3).map((e) => e.DelaySeconds)).toEqual([900, 3, 0]);
     const ready = (await drain()) as { callId: string }[];
-    expect(ready.map((j) => j.callId).sort()).toEqual(items.slice(2).map((i) => i.job.callId).sort());
+    expect(ready.map((j) => j.callId).sort()).toEqual(
+      items
+        .slice(2)
+        .map((i) => i.job.callId)
+        .sort(),
+    );
   });
 
   it('sends again the entries a batch reported as Failed', async () => {
@@ -125,7 +145,9 @@ describe('SQS dial queue: sendMany (fauxqs)', () => {
 
     expect(requests.map((r) => r.length)).toEqual([10, 2]);
     const ready = (await drain()) as { callId: string; attempt: number }[];
-    expect(ready.sort((a, b) => a.callId.localeCompare(b.callId))).toEqual(items.map((i) => i.job).sort((a, b) => a.callId.localeCompare(b.callId)));
+    expect(ready.sort((a, b) => a.callId.localeCompare(b.callId))).toEqual(
+      items.map((i) => i.job).sort((a, b) => a.callId.localeCompare(b.callId)),
+    );
   });
 
   it('throws when an entry keeps failing, after sending the others', async () => {

@@ -20,13 +20,27 @@ describe('SQS poller (fauxqs)', () => {
 
   async function counts() {
     const { Attributes = {} } = await sqs.client.send(
-      new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: sqs.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
   }
 
-  function poller(handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>, extra: { maxConcurrency?: number; batchSize?: number } = {}) {
-    return createSqsPoller({ client: sqs.client, queueUrl: sqs.queueUrl, handler, batchSize: 10, waitTimeSeconds: 2, visibilityTimeout: VISIBILITY_SECONDS, ...extra });
+  function poller(
+    handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>,
+    extra: { maxConcurrency?: number; batchSize?: number } = {},
+  ) {
+    return createSqsPoller({
+      client: sqs.client,
+      queueUrl: sqs.queueUrl,
+      handler,
+      batchSize: 10,
+      waitTimeSeconds: 2,
+      visibilityTimeout: VISIBILITY_SECONDS,
+      ...extra,
+    });
   }
 
   /** Polls until the queue hands out a batch again (after a visibility timeout). */
@@ -63,7 +77,11 @@ describe('SQS poller (fauxqs)', () => {
     const seen: string[][] = [];
     const p = poller(async (event) => {
       seen.push(event.Records.map((r) => `${r.body}#${r.attributes.ApproximateReceiveCount}`));
-      return { batchItemFailures: event.Records.filter((r) => r.body === 'fails' && r.attributes.ApproximateReceiveCount === '1').map((r) => ({ itemIdentifier: r.messageId })) };
+      return {
+        batchItemFailures: event.Records.filter((r) => r.body === 'fails' && r.attributes.ApproximateReceiveCount === '1').map((r) => ({
+          itemIdentifier: r.messageId,
+        })),
+      };
     });
 
     expect(await p.pollOnce()).toBe(3);

@@ -20,8 +20,16 @@ describe('sweeper: calls stuck past their time move on', () => {
     const callId = deriveCallId(agentId, t.hubspot.portalId, '801');
     // Stored as intake would, but the hand-off never happened (a crash in between).
     const call = newCall({
-      id: callId, workspaceId: 'default', agentId, portalId: t.hubspot.portalId, contactId: '801', timezone: 'America/New_York',
-      settings: { carryOver: true, numOfRetries: 0, gapHours: [2] }, variables: {}, phone: { ok: true, e164: '+14155550801' }, now: START,
+      id: callId,
+      workspaceId: 'default',
+      agentId,
+      portalId: t.hubspot.portalId,
+      contactId: '801',
+      timezone: 'America/New_York',
+      settings: { carryOver: true, numOfRetries: 0, gapHours: [2] },
+      variables: {},
+      phone: { ok: true, e164: '+14155550801' },
+      now: START,
     });
     expect(await t.stack.deps.store.createCall(call)).toBe('created');
 
@@ -39,8 +47,16 @@ describe('sweeper: calls stuck past their time move on', () => {
     t.hubspot.contacts.set('803', { phone: '+14155550803' });
     const callId = deriveCallId(agentId, t.hubspot.portalId, '803');
     const call = newCall({
-      id: callId, workspaceId: 'default', agentId, portalId: t.hubspot.portalId, contactId: '803', timezone: 'America/New_York',
-      settings: { carryOver: true, numOfRetries: 0, gapHours: [2] }, variables: {}, phone: { ok: true, e164: '+14155550803' }, now: clock,
+      id: callId,
+      workspaceId: 'default',
+      agentId,
+      portalId: t.hubspot.portalId,
+      contactId: '803',
+      timezone: 'America/New_York',
+      settings: { carryOver: true, numOfRetries: 0, gapHours: [2] },
+      variables: {},
+      phone: { ok: true, e164: '+14155550803' },
+      now: clock,
     });
     await t.stack.deps.store.createCall(call);
     const res = await t.webhook({ agent_id: agentId, type: 'hubspot', x_api_key: key }, creationEvents(['803'], t.hubspot.portalId));
@@ -50,9 +66,15 @@ describe('sweeper: calls stuck past their time move on', () => {
 
   it('fails an attempt whose status callback never came, with the reason', async () => {
     t.hubspot.contacts.set('802', { phone: '+14155550802' });
-    await t.webhook({ agent_id: agentId, type: 'hubspot', x_api_key: key, num_of_retries: '0' }, creationEvents(['802'], t.hubspot.portalId));
+    await t.webhook(
+      { agent_id: agentId, type: 'hubspot', x_api_key: key, num_of_retries: '0' },
+      creationEvents(['802'], t.hubspot.portalId),
+    );
     const callId = deriveCallId(agentId, t.hubspot.portalId, '802');
-    await waitFor(async () => ((await t.stack.deps.store.getCall(callId))?.attempts[0]?.providerCallId ? true : undefined), 'the call to be placed');
+    await waitFor(
+      async () => ((await t.stack.deps.store.getCall(callId))?.attempts[0]?.providerCallId ? true : undefined),
+      'the call to be placed',
+    );
 
     clock = new Date(START.getTime() + 30 * 60_000);
     await t.stack.sweep();

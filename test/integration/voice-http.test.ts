@@ -79,7 +79,10 @@ describe('http voice provider against a fake back end', () => {
   });
 
   it('a 400 is not retryable, keeps the status, and masks secrets the back end echoes back', async () => {
-    fake.reply = (req) => ({ status: 400, body: { error: 'invalid number', echo: req.path, secret: fake.secret, callback: req.body.statusCallbackUrl } });
+    fake.reply = (req) => ({
+      status: 400,
+      body: { error: 'invalid number', echo: req.path, secret: fake.secret, callback: req.body.statusCallbackUrl },
+    });
     const err = await placeError(provider, config);
     expect(err).toMatchObject({ retryable: false, status: 400 });
     expect(err.message).toContain('invalid number');
@@ -156,7 +159,14 @@ describe('http voice provider status callbacks', () => {
   });
 
   it('keeps durationSeconds and tolerates extra fields', () => {
-    const raw = JSON.stringify({ callId: 'c', attempt: 1, providerCallId: 'p', outcome: 'completed', durationSeconds: 93.5, transcriptUrl: 'x' });
+    const raw = JSON.stringify({
+      callId: 'c',
+      attempt: 1,
+      providerCallId: 'p',
+      outcome: 'completed',
+      durationSeconds: 93.5,
+      transcriptUrl: 'x',
+    });
     expect(provider.parseCallback(raw, { 'x-hubdial-signature': hmac(secret, raw) }, config)).toEqual({
       callId: 'c',
       attempt: 1,
@@ -186,7 +196,9 @@ describe('http voice provider status callbacks', () => {
   });
 
   it('rejects everything when the agent has no secret', () => {
-    expect(provider.parseCallback(body, { 'x-hubdial-signature': hmac('', body) }, { provider: 'http', url: 'https://v.example.com' })).toBeUndefined();
+    expect(
+      provider.parseCallback(body, { 'x-hubdial-signature': hmac('', body) }, { provider: 'http', url: 'https://v.example.com' }),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -201,7 +213,9 @@ describe('http voice provider status callbacks', () => {
   });
 
   it('rejects a signed body that is not JSON', () => {
-    expect(provider.parseCallback('outcome=completed', { 'x-hubdial-signature': hmac(secret, 'outcome=completed') }, config)).toBeUndefined();
+    expect(
+      provider.parseCallback('outcome=completed', { 'x-hubdial-signature': hmac(secret, 'outcome=completed') }, config),
+    ).toBeUndefined();
   });
 });
 
@@ -232,7 +246,10 @@ describe('fake voice back end callbacks', () => {
   it('sends an outcome the http provider accepts, to the statusCallbackUrl it was given', async () => {
     const provider = voiceProvider('http')!;
     const config = { provider: 'http', url: `${fake.url}/calls`, secret: fake.secret };
-    const placed = await provider.placeCall({ ...request, statusCallbackUrl: `${listenerUrl}/call/status/http?call_id=call_8d1f&attempt=2&token=t` }, config);
+    const placed = await provider.placeCall(
+      { ...request, statusCallbackUrl: `${listenerUrl}/call/status/http?call_id=call_8d1f&attempt=2&token=t` },
+      config,
+    );
 
     const res = await fake.sendOutcome(fake.requests[0]!, 'completed', 61);
     expect(res.status).toBe(200);

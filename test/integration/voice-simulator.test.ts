@@ -75,7 +75,11 @@ describe('simulator voice provider', () => {
     const body = JSON.parse(callback.rawBody);
     expect(body).toMatchObject({ callId: 'call_sim', attempt: 1, providerCallId: placed.providerCallId, outcome: 'completed' });
     expect(body.durationSeconds).toBeGreaterThan(0);
-    expect(provider.parseCallback(callback.rawBody, callback.headers, config)).toMatchObject({ callId: 'call_sim', attempt: 1, outcome: 'completed' });
+    expect(provider.parseCallback(callback.rawBody, callback.headers, config)).toMatchObject({
+      callId: 'call_sim',
+      attempt: 1,
+      outcome: 'completed',
+    });
   });
 
   it('follows its outcomes script attempt by attempt, repeating the last entry', async () => {
@@ -101,8 +105,13 @@ describe('simulator voice provider', () => {
 
   it('refuses to place a call it could not sign a callback for', async () => {
     const before = listener.received.length;
-    await expect(provider.placeCall(request(1), { provider: 'simulator', delayMs: 0 })).rejects.toMatchObject({ name: 'VoiceProviderError', retryable: false });
-    await expect(provider.placeCall({ ...request(1), statusCallbackUrl: 'not a url' }, { provider: 'simulator', secret })).rejects.toBeInstanceOf(VoiceProviderError);
+    await expect(provider.placeCall(request(1), { provider: 'simulator', delayMs: 0 })).rejects.toMatchObject({
+      name: 'VoiceProviderError',
+      retryable: false,
+    });
+    await expect(
+      provider.placeCall({ ...request(1), statusCallbackUrl: 'not a url' }, { provider: 'simulator', secret }),
+    ).rejects.toBeInstanceOf(VoiceProviderError);
     expect(listener.received.length).toBe(before);
   });
 });

@@ -33,7 +33,10 @@ describe('POST /call/crm-webhook on the embedded stack', () => {
   it('stores one call per contact of a 100-event delivery with one HubSpot read, and a redelivery stores nothing new', async () => {
     const contacts = makeContacts(100, 1000);
     for (const [id, props] of contacts) t.hubspot.contacts.set(id, props);
-    const events = creationEvents(contacts.map(([id]) => id), t.hubspot.portalId);
+    const events = creationEvents(
+      contacts.map(([id]) => id),
+      t.hubspot.portalId,
+    );
     const before = batchReads();
 
     const first = await t.webhook(query(), events);
@@ -94,8 +97,13 @@ describe('POST /call/crm-webhook on the embedded stack', () => {
 
   it("plans in the contact's own HubSpot time zone when the agent asks for it", async () => {
     const agent = await t.admin('POST', '/admin/agents', {
-      name: 'Local time', timezone: 'America/New_York', defaultCountry: 'US', variables: [], useContactTimezone: true,
-      callDefaults: { min_trigger_time: '09:00', max_trigger_time: '18:00' }, voice: { provider: 'simulator' },
+      name: 'Local time',
+      timezone: 'America/New_York',
+      defaultCountry: 'US',
+      variables: [],
+      useContactTimezone: true,
+      callDefaults: { min_trigger_time: '09:00', max_trigger_time: '18:00' },
+      voice: { provider: 'simulator' },
     });
     // 15:00 UTC is 11:00 in New York but 17:00 in Berlin and 00:00 in Tokyo.
     t.hubspot.contacts.set('2501', { phone: '+4930123456', hs_timezone: 'europe_slash_berlin' });
@@ -128,7 +136,12 @@ describe('POST /call/crm-webhook on the embedded stack', () => {
       ['missing API key', () => t.webhook({ agent_id: agentId, type: 'hubspot' }, creationEvents(['3001'], '62515')), 401, /x_api_key/],
       ['wrong API key', () => t.webhook(query({ x_api_key: 'hd_wrong' }), creationEvents(['3002'], '62515')), 401, /API key/],
       ['unknown agent', () => t.webhook(query({ agent_id: 'agt_missing' }), creationEvents(['3003'], '62515')), 404, /agt_missing/],
-      ['bad window time', () => t.webhook(query({ min_trigger_time: '25:99', max_trigger_time: '18:00' }), creationEvents(['3004'], '62515')), 400, /min_trigger_time/],
+      [
+        'bad window time',
+        () => t.webhook(query({ min_trigger_time: '25:99', max_trigger_time: '18:00' }), creationEvents(['3004'], '62515')),
+        400,
+        /min_trigger_time/,
+      ],
       ['retries out of range', () => t.webhook(query({ num_of_retries: '11' }), creationEvents(['3005'], '62515')), 400, /num_of_retries/],
       ['unsupported type', () => t.webhook(query({ type: 'salesforce' }), creationEvents(['3006'], '62515')), 400, /type/],
       ['malformed JSON', () => t.webhook(query(), '[{"objectId": 3007,'), 400, /JSON/],
@@ -136,7 +149,8 @@ describe('POST /call/crm-webhook on the embedded stack', () => {
       ['empty body', () => t.webhook(query(), ''), 400, /./],
     ];
     it.each(cases)('%s', async (_name, send, status, message) => {
-      for (const id of ['3001', '3002', '3003', '3004', '3005', '3006', '3007', '3008']) t.hubspot.contacts.set(id, { phone: '+14155550111' });
+      for (const id of ['3001', '3002', '3003', '3004', '3005', '3006', '3007', '3008'])
+        t.hubspot.contacts.set(id, { phone: '+14155550111' });
       const before = (await allCalls()).length;
       const res = await send();
       expect(res.status).toBe(status);
@@ -148,7 +162,16 @@ describe('POST /call/crm-webhook on the embedded stack', () => {
   it('answers non-2xx on HubSpot 429 and 5xx so HubSpot redelivers, then stores on redelivery', async () => {
     t.hubspot.contacts.set('4001', { firstname: 'Retry', phone: '+14155550120' });
     const events = creationEvents(['4001'], t.hubspot.portalId);
-    t.hubspot.failNext(1, { status: 429, body: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: 'c-1', policyName: 'TEN_SECONDLY_ROLLING' } });
+    t.hubspot.failNext(1, {
+      status: 429,
+      body: {
+        status: 'error',
+        message: 'You have reached your ten_secondly_rolling limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId: 'c-1',
+        policyName: 'TEN_SECONDLY_ROLLING',
+      },
+    });
     const limited = await t.webhook(query(), events);
     expect(limited.status).toBe(503);
     t.hubspot.failNext(1, { status: 502, body: { status: 'error', message: 'Bad gateway' } });
@@ -161,7 +184,15 @@ describe('POST /call/crm-webhook on the embedded stack', () => {
 
   it('answers 502 with the reason when HubSpot says the token expired', async () => {
     t.hubspot.contacts.set('4101', { phone: '+14155550121' });
-    t.hubspot.failNext(1, { status: 401, body: { status: 'error', message: 'The OAuth token used to make this call expired 1 day ago.', correlationId: 'c-2', category: 'EXPIRED_AUTHENTICATION' } });
+    t.hubspot.failNext(1, {
+      status: 401,
+      body: {
+        status: 'error',
+        message: 'The OAuth token used to make this call expired 1 day ago.',
+        correlationId: 'c-2',
+        category: 'EXPIRED_AUTHENTICATION',
+      },
+    });
     const res = await t.webhook(query(), creationEvents(['4101'], t.hubspot.portalId));
     expect(res.status).toBe(502);
     expect(res.body.message).toMatch(/token/i);
@@ -177,7 +208,10 @@ describe('HubSpot signature v3 on the webhook', () => {
   beforeAll(async () => {
     t = await startTestStack();
     ({ key, agentId } = await t.setup());
-    const res = await t.admin('PUT', '/admin/integrations/hubspot', { accessToken: 'pat-na1-11111111-2222-3333-4444-555555555555', clientSecret: secret });
+    const res = await t.admin('PUT', '/admin/integrations/hubspot', {
+      accessToken: 'pat-na1-11111111-2222-3333-4444-555555555555',
+      clientSecret: secret,
+    });
     expect(res.body.signatureVerification).toBe(true);
   });
   afterAll(() => t.stop());
@@ -194,7 +228,9 @@ describe('HubSpot signature v3 on the webhook', () => {
     const path = `/call/crm-webhook?${new URLSearchParams(q)}`;
     const body = JSON.stringify(creationEvents(['5001'], t.hubspot.portalId));
 
-    expect((await t.webhook(q, body, { 'x-hubspot-signature-v3': 'AAAA', 'x-hubspot-request-timestamp': String(Date.now()) })).status).toBe(401);
+    expect((await t.webhook(q, body, { 'x-hubspot-signature-v3': 'AAAA', 'x-hubspot-request-timestamp': String(Date.now()) })).status).toBe(
+      401,
+    );
     expect((await t.webhook(q, body, signedHeaders(path, body, Date.now() - 10 * 60_000))).status).toBe(401);
     expect((await t.webhook(q, body)).status).toBe(401);
     expect((await t.admin('GET', '/admin/calls')).body.items).toHaveLength(0);

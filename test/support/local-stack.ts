@@ -20,7 +20,14 @@ export interface TestStack {
 export async function startTestStack(opts: Partial<LocalStackOptions> = {}): Promise<TestStack> {
   const hubspot = await startFakeHubSpot({ token: HUBSPOT_TOKEN });
   const voice = await startFakeVoice({ secret: 'voice-secret-0123456789' });
-  const stack = await startLocalStack({ port: 0, adminPort: 0, hubspotBaseUrl: hubspot.url, schedulerPollMs: 100, sweepEveryMs: 3_600_000, ...opts });
+  const stack = await startLocalStack({
+    port: 0,
+    adminPort: 0,
+    hubspotBaseUrl: hubspot.url,
+    schedulerPollMs: 100,
+    sweepEveryMs: 3_600_000,
+    ...opts,
+  });
 
   async function request(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await fetch(`${base}${path}`, {

@@ -10,7 +10,13 @@ describe('SERVICE_DEFAULTS', () => {
 });
 
 describe('resolveCallSettings', () => {
-  const agent: CallDefaults = { min_trigger_time: '08:00', max_trigger_time: '20:00', carry_over: false, num_of_retries: 1, gap_between_retries: [1] };
+  const agent: CallDefaults = {
+    min_trigger_time: '08:00',
+    max_trigger_time: '20:00',
+    carry_over: false,
+    num_of_retries: 1,
+    gap_between_retries: [1],
+  };
 
   it('uses the service defaults when nothing is set', () => {
     expect(resolveCallSettings({}, undefined)).toEqual({ ok: true, value: { carryOver: true, numOfRetries: 0, gapHours: [2] } });
@@ -42,20 +48,32 @@ describe('resolveCallSettings', () => {
   it('needs both window ends: names the missing one', () => {
     expect(resolveCallSettings({ min_trigger_time: '09:00' }, undefined)).toEqual({
       ok: false,
-      error: { parameter: 'max_trigger_time', message: expect.stringMatching(/^max_trigger_time is required when min_trigger_time is set/) },
+      error: {
+        parameter: 'max_trigger_time',
+        message: expect.stringMatching(/^max_trigger_time is required when min_trigger_time is set/),
+      },
     });
     expect(resolveCallSettings({ max_trigger_time: '18:00' }, undefined)).toEqual({
       ok: false,
-      error: { parameter: 'min_trigger_time', message: expect.stringMatching(/^min_trigger_time is required when max_trigger_time is set/) },
+      error: {
+        parameter: 'min_trigger_time',
+        message: expect.stringMatching(/^min_trigger_time is required when max_trigger_time is set/),
+      },
     });
   });
 
   it('takes the window as one setting: the query pair replaces the agent pair, one end alone is an error', () => {
     const agent = { min_trigger_time: '09:00', max_trigger_time: '18:00' };
-    expect(resolveCallSettings({ min_trigger_time: '10:00', max_trigger_time: '17:00' }, agent)).toMatchObject({ ok: true, value: { window: { min: '10:00', max: '17:00' } } });
+    expect(resolveCallSettings({ min_trigger_time: '10:00', max_trigger_time: '17:00' }, agent)).toMatchObject({
+      ok: true,
+      value: { window: { min: '10:00', max: '17:00' } },
+    });
     expect(resolveCallSettings({}, agent)).toMatchObject({ ok: true, value: { window: { min: '09:00', max: '18:00' } } });
     // Never 20:00 from the URL with 18:00 from the agent: a 22-hour window calling at 3 am.
-    expect(resolveCallSettings({ min_trigger_time: '20:00' }, agent)).toMatchObject({ ok: false, error: { parameter: 'max_trigger_time' } });
+    expect(resolveCallSettings({ min_trigger_time: '20:00' }, agent)).toMatchObject({
+      ok: false,
+      error: { parameter: 'max_trigger_time' },
+    });
   });
 
   it('rejects an empty window (min == max)', () => {
@@ -83,7 +101,15 @@ describe('resolveCallSettings', () => {
 
 describe('parseCallDefaults', () => {
   it('parses JSON types and normalises times', () => {
-    expect(parseCallDefaults({ min_trigger_time: '9:00', max_trigger_time: '18:00', carry_over: false, num_of_retries: 3, gap_between_retries: [2, 4, 6] })).toEqual({
+    expect(
+      parseCallDefaults({
+        min_trigger_time: '9:00',
+        max_trigger_time: '18:00',
+        carry_over: false,
+        num_of_retries: 3,
+        gap_between_retries: [2, 4, 6],
+      }),
+    ).toEqual({
       ok: true,
       value: { min_trigger_time: '09:00', max_trigger_time: '18:00', carry_over: false, num_of_retries: 3, gap_between_retries: [2, 4, 6] },
     });
@@ -99,8 +125,16 @@ describe('parseCallDefaults', () => {
   });
 
   it.each([
-    [{ min_trigger_time: '25:99', max_trigger_time: '18:00' }, 'callDefaults.min_trigger_time', 'callDefaults.min_trigger_time must be HH:MM (24-hour), got "25:99"'],
-    [{ min_trigger_time: 900, max_trigger_time: '18:00' }, 'callDefaults.min_trigger_time', 'callDefaults.min_trigger_time must be HH:MM (24-hour), got 900'],
+    [
+      { min_trigger_time: '25:99', max_trigger_time: '18:00' },
+      'callDefaults.min_trigger_time',
+      'callDefaults.min_trigger_time must be HH:MM (24-hour), got "25:99"',
+    ],
+    [
+      { min_trigger_time: 900, max_trigger_time: '18:00' },
+      'callDefaults.min_trigger_time',
+      'callDefaults.min_trigger_time must be HH:MM (24-hour), got 900',
+    ],
     [{ carry_over: 'true' }, 'callDefaults.carry_over', 'callDefaults.carry_over must be true or false (a JSON boolean), got "true"'],
     [{ num_of_retries: 11 }, 'callDefaults.num_of_retries', 'callDefaults.num_of_retries must be a whole number from 0 to 10, got 11'],
     [{ num_of_retries: 1.5 }, 'callDefaults.num_of_retries', 'callDefaults.num_of_retries must be a whole number from 0 to 10, got 1.5'],
@@ -109,16 +143,22 @@ describe('parseCallDefaults', () => {
     expect(parseCallDefaults(input)).toEqual({ ok: false, error: { parameter, message } });
   });
 
-  it.each([[[]], [[0]], [[2, -1]], [[169]], [['2']], [[[2]]], [Array(11).fill(1)], [{ 0: 2 }]])('rejects gap_between_retries %j', (gaps) => {
-    const result = parseCallDefaults({ gap_between_retries: gaps });
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.parameter).toBe('callDefaults.gap_between_retries');
-  });
+  it.each([[[]], [[0]], [[2, -1]], [[169]], [['2']], [[[2]]], [Array(11).fill(1)], [{ 0: 2 }]])(
+    'rejects gap_between_retries %j',
+    (gaps) => {
+      const result = parseCallDefaults({ gap_between_retries: gaps });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.parameter).toBe('callDefaults.gap_between_retries');
+    },
+  );
 
   it('needs both window ends, and different ones', () => {
     expect(parseCallDefaults({ min_trigger_time: '09:00' })).toEqual({
       ok: false,
-      error: { parameter: 'callDefaults.max_trigger_time', message: expect.stringMatching(/^callDefaults.max_trigger_time is required when callDefaults.min_trigger_time is set/) },
+      error: {
+        parameter: 'callDefaults.max_trigger_time',
+        message: expect.stringMatching(/^callDefaults.max_trigger_time is required when callDefaults.min_trigger_time is set/),
+      },
     });
     expect(parseCallDefaults({ min_trigger_time: '09:00', max_trigger_time: '9:00' }).ok).toBe(false);
   });
@@ -131,16 +171,38 @@ describe('parseCallDefaults', () => {
   });
 
   it('never throws on odd input', () => {
-    for (const input of [null, undefined, 3, 'x', [], [[1]], { gap_between_retries: [[null]] }, { min_trigger_time: { a: 1 } }, Object.create(null)]) {
+    for (const input of [
+      null,
+      undefined,
+      3,
+      'x',
+      [],
+      [[1]],
+      { gap_between_retries: [[null]] },
+      { min_trigger_time: { a: 1 } },
+      Object.create(null),
+    ]) {
       const result = parseCallDefaults(input);
       expect(typeof result.ok).toBe('boolean');
     }
-    expect(parseCallDefaults(null)).toEqual({ ok: false, error: { parameter: 'callDefaults', message: expect.stringContaining('must be an object') } });
+    expect(parseCallDefaults(null)).toEqual({
+      ok: false,
+      error: { parameter: 'callDefaults', message: expect.stringContaining('must be an object') },
+    });
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('min_trigger_time', 'max_trigger_time', 'carry_over', 'num_of_retries', 'gap_between_retries'), fc.anything())), (input) => {
-        const result = parseCallDefaults(input);
-        if (!result.ok) expect(result.error.message).toContain(result.error.parameter);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          fc.dictionary(
+            fc.constantFrom('min_trigger_time', 'max_trigger_time', 'carry_over', 'num_of_retries', 'gap_between_retries'),
+            fc.anything(),
+          ),
+        ),
+        (input) => {
+          const result = parseCallDefaults(input);
+          if (!result.ok) expect(result.error.message).toContain(result.error.parameter);
+        },
+      ),
     );
   });
 });

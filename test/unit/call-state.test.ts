@@ -1,4 +1,15 @@
-import { cancelCall, expireAttempt, MAX_DIAL_ERRORS_PER_ATTEMPT, newCall, pendingAttempt, recordDialError, recordOutcome, recordPlaced, startAttempt, type NewCallInput } from '../../functions/core/call-state';
+import {
+  cancelCall,
+  expireAttempt,
+  MAX_DIAL_ERRORS_PER_ATTEMPT,
+  newCall,
+  pendingAttempt,
+  recordDialError,
+  recordOutcome,
+  recordPlaced,
+  startAttempt,
+  type NewCallInput,
+} from '../../functions/core/call-state';
 import type { CallRecord, CallSettings } from '../../functions/core/model';
 
 const NY = 'America/New_York';

@@ -48,9 +48,7 @@ function memoryStore(initial: CallRecord) {
 
 /** Marks the attempt placed, as recordPlaced does; leaves a call no longer dialing alone. */
 const markPlaced = (call: CallRecord): Decision<never> =>
-  call.status === 'dialing'
-    ? { call: { ...call, reason: 'placed', version: call.version + 1 } }
-    : { unchanged: `call is ${call.status}` };
+  call.status === 'dialing' ? { call: { ...call, reason: 'placed', version: call.version + 1 } } : { unchanged: `call is ${call.status}` };
 
 describe('updateCall with a known record', () => {
   it('decides on the known record and writes without reading', async () => {

@@ -121,7 +121,9 @@ describe('nextWindowOpening', () => {
 
   it('is always the first instant at or after `after` at which the window is open', () => {
     const zones = [NY, BERLIN, 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Santiago', 'Pacific/Chatham', 'UTC'];
-    const clock = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45)).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+    const clock = fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45))
+      .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
     fc.assert(
       fc.property(
         fc.date({ min: new Date('2025-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }),
@@ -150,7 +152,13 @@ describe('nextWindowOpening', () => {
 });
 
 describe('planAttemptTime', () => {
-  const settings = (over: Partial<CallSettings> = {}): CallSettings => ({ window: office, carryOver: true, numOfRetries: 0, gapHours: [2], ...over });
+  const settings = (over: Partial<CallSettings> = {}): CallSettings => ({
+    window: office,
+    carryOver: true,
+    numOfRetries: 0,
+    gapHours: [2],
+    ...over,
+  });
 
   it('calls at once when there is no window', () => {
     const now = at('2026-06-10T01:00:00Z');

@@ -55,7 +55,9 @@ describe('scheduleName', () => {
 
   it('is always a valid EventBridge Scheduler name', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 99 }), (callId, attempt) => valid.test(scheduleName({ callId, attempt }))),
+      fc.property(fc.string({ minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 99 }), (callId, attempt) =>
+        valid.test(scheduleName({ callId, attempt })),
+      ),
     );
   });
 });

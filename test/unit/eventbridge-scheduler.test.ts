@@ -23,8 +23,16 @@ class FakeSchedulerApi {
 
   async handle(request: HttpRequest) {
     const raw = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : String(request.body ?? '');
-    this.sent.push({ method: request.method, path: decodeURIComponent(request.path), query: { ...request.query }, body: raw ? JSON.parse(raw) : undefined });
-    const reply = this.replies.shift() ?? { status: 200, body: { ScheduleArn: 'arn:aws:scheduler:us-east-1:123456789012:schedule/hubdial/x' } };
+    this.sent.push({
+      method: request.method,
+      path: decodeURIComponent(request.path),
+      query: { ...request.query },
+      body: raw ? JSON.parse(raw) : undefined,
+    });
+    const reply = this.replies.shift() ?? {
+      status: 200,
+      body: { ScheduleArn: 'arn:aws:scheduler:us-east-1:123456789012:schedule/hubdial/x' },
+    };
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': 'req-1' };
     let body: Record<string, unknown>;
     if ('error' in reply) {
@@ -159,7 +167,9 @@ describe('EventBridge scheduler adapter', () => {
   it('passes other errors on', async () => {
     const { api, scheduler } = setup();
     api.reply({ status: 400, error: 'ValidationException', message: 'Invalid RoleArn.' });
-    await expect(scheduler.schedule(job, new Date('2026-03-07T14:00:00Z'), 'UTC', now)).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(scheduler.schedule(job, new Date('2026-03-07T14:00:00Z'), 'UTC', now)).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
   });
 
   it('refuses an unknown time zone before calling AWS', async () => {

@@ -37,11 +37,21 @@ describe('parseHubSpotDelivery: app subscription batches', () => {
 
   it('accepts ids given as strings', () => {
     const [event] = parsed([{ ...creation, objectId: '456', portalId: '62515', eventId: '9', occurredAt: '1714000000000' }]).events;
-    expect(event).toEqual({ objectId: '456', portalId: '62515', eventId: '9', occurredAt: 1714000000000, subscriptionType: 'contact.creation' });
+    expect(event).toEqual({
+      objectId: '456',
+      portalId: '62515',
+      eventId: '9',
+      occurredAt: 1714000000000,
+      subscriptionType: 'contact.creation',
+    });
   });
 
   it('reports events of other types without failing the delivery', () => {
-    const result = parsed([creation, { ...creation, objectId: 124, subscriptionType: 'contact.propertyChange', propertyName: 'email' }, { ...creation, objectId: 125, subscriptionType: 'deal.creation' }]);
+    const result = parsed([
+      creation,
+      { ...creation, objectId: 124, subscriptionType: 'contact.propertyChange', propertyName: 'email' },
+      { ...creation, objectId: 125, subscriptionType: 'deal.creation' },
+    ]);
     expect(result.events.map((e) => e.objectId)).toEqual(['123']);
     expect(result.rejected).toEqual([
       { objectId: '124', reason: expect.stringContaining('"contact.propertyChange"') },
@@ -91,7 +101,9 @@ describe('parseHubSpotDelivery: app subscription batches', () => {
   });
 
   it('leaves out optional fields that are absent or unusable', () => {
-    expect(parsed([{ objectId: 7, subscriptionType: 'contact.creation', occurredAt: 'yesterday' }]).events).toEqual([{ objectId: '7', subscriptionType: 'contact.creation' }]);
+    expect(parsed([{ objectId: 7, subscriptionType: 'contact.creation', occurredAt: 'yesterday' }]).events).toEqual([
+      { objectId: '7', subscriptionType: 'contact.creation' },
+    ]);
   });
 
   it('treats one event object posted without its array as a subscription event', () => {
@@ -125,7 +137,9 @@ describe('parseHubSpotDelivery: workflow "Send a webhook" bodies', () => {
   });
 
   it('fails a record without an id, saying where it looked', () => {
-    expect(failure('{"properties":{"firstname":"Ada"}}')).toContain('no record id: expected objectId, hs_object_id, properties.hs_object_id or vid');
+    expect(failure('{"properties":{"firstname":"Ada"}}')).toContain(
+      'no record id: expected objectId, hs_object_id, properties.hs_object_id or vid',
+    );
     expect(failure('{"objectId":"not-a-number"}')).toContain('is not a HubSpot record id');
   });
 });
@@ -150,14 +164,21 @@ describe('parseHubSpotDelivery: unusable bodies', () => {
   it('never throws, whatever the body', () => {
     for (const odd of [undefined, null, 42, {}] as unknown[]) expect(parseHubSpotDelivery(odd as string).ok).toBe(false);
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.anything().map((v) => JSON.stringify(v) ?? '')), (raw) => {
-        const result = parseHubSpotDelivery(raw);
-        if (result.ok) {
-          for (const e of result.value.events) expect(e.objectId).toMatch(/^[1-9]\d*$/);
-        } else {
-          expect(result.message.length).toBeGreaterThan(0);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.anything().map((v) => JSON.stringify(v) ?? ''),
+        ),
+        (raw) => {
+          const result = parseHubSpotDelivery(raw);
+          if (result.ok) {
+            for (const e of result.value.events) expect(e.objectId).toMatch(/^[1-9]\d*$/);
+          } else {
+            expect(result.message.length).toBeGreaterThan(0);
+          }
+        },
+      ),
     );
   });
 });

@@ -31,8 +31,14 @@ describe('normalizePhone', () => {
   });
 
   it('asks for a defaultCountry when the number has no country code', () => {
-    expect(normalizePhone('555-1234')).toEqual({ ok: false, reason: 'phone number "555-1234" has no country code and the agent has no defaultCountry' });
-    expect(normalizePhone('(415) 555-2671', 'ZZ')).toEqual({ ok: false, reason: expect.stringContaining('defaultCountry "ZZ" is not a supported country code') });
+    expect(normalizePhone('555-1234')).toEqual({
+      ok: false,
+      reason: 'phone number "555-1234" has no country code and the agent has no defaultCountry',
+    });
+    expect(normalizePhone('(415) 555-2671', 'ZZ')).toEqual({
+      ok: false,
+      reason: expect.stringContaining('defaultCountry "ZZ" is not a supported country code'),
+    });
   });
 
   it('rejects international numbers that cannot exist', () => {
@@ -48,10 +54,14 @@ describe('normalizePhone', () => {
 
   it('never throws and only ever returns E.164', () => {
     fc.assert(
-      fc.property(fc.option(fc.string(), { nil: undefined }), fc.option(fc.constantFrom('US', 'DE', 'GB', 'IN', 'xx', ''), { nil: undefined }), (raw, country) => {
-        const result = normalizePhone(raw, country);
-        if (result.ok) expect(result.e164).toMatch(/^\+[1-9]\d{6,14}$/);
-      }),
+      fc.property(
+        fc.option(fc.string(), { nil: undefined }),
+        fc.option(fc.constantFrom('US', 'DE', 'GB', 'IN', 'xx', ''), { nil: undefined }),
+        (raw, country) => {
+          const result = normalizePhone(raw, country);
+          if (result.ok) expect(result.e164).toMatch(/^\+[1-9]\d{6,14}$/);
+        },
+      ),
     );
     fc.assert(
       fc.property(fc.stringMatching(/^\+?[0-9 ()-]{0,20}$/), (raw) => {

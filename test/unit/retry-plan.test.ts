@@ -40,7 +40,9 @@ describe('planRetry', () => {
     expect(planRetry(settings(), 4, ended, NY, 'no-answer')).toEqual({ exhausted: 'no answer after 4 attempts (num_of_retries=3)' });
     expect(planRetry(settings(), 4, ended, NY, 'busy')).toEqual({ exhausted: 'line busy after 4 attempts (num_of_retries=3)' });
     expect(planRetry(settings(), 4, ended, NY)).toEqual({ exhausted: 'not connected after 4 attempts (num_of_retries=3)' });
-    expect(planRetry(settings({ numOfRetries: 0 }), 1, ended, NY, 'voicemail')).toEqual({ exhausted: 'reached voicemail after 1 attempt (num_of_retries=0)' });
+    expect(planRetry(settings({ numOfRetries: 0 }), 1, ended, NY, 'voicemail')).toEqual({
+      exhausted: 'reached voicemail after 1 attempt (num_of_retries=0)',
+    });
   });
 
   it('never retries a connected call', () => {
@@ -70,6 +72,8 @@ describe('planRetry', () => {
 
   it('is exhausted with a reason, not a throw, when the zone is not valid', () => {
     const s = settings({ window: { min: '09:00', max: '18:00' } });
-    expect(planRetry(s, 1, ended, 'Nowhere/Land')).toEqual({ exhausted: expect.stringContaining('"Nowhere/Land" is not a valid IANA time zone') });
+    expect(planRetry(s, 1, ended, 'Nowhere/Land')).toEqual({
+      exhausted: expect.stringContaining('"Nowhere/Land" is not a valid IANA time zone'),
+    });
   });
 });

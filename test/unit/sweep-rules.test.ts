@@ -4,8 +4,16 @@ import { isSilent, lostAttempt } from '../../functions/core/sweep-rules';
 const START = new Date('2026-06-10T15:00:00Z');
 const minutes = (n: number) => new Date(START.getTime() + n * 60_000);
 const call = newCall({
-  id: 'call_x', workspaceId: 'default', agentId: 'agt', portalId: '1', contactId: '2', timezone: 'UTC',
-  settings: { carryOver: true, numOfRetries: 0, gapHours: [2] }, variables: {}, phone: { ok: true, e164: '+14155552671' }, now: START,
+  id: 'call_x',
+  workspaceId: 'default',
+  agentId: 'agt',
+  portalId: '1',
+  contactId: '2',
+  timezone: 'UTC',
+  settings: { carryOver: true, numOfRetries: 0, gapHours: [2] },
+  variables: {},
+  phone: { ok: true, e164: '+14155552671' },
+  now: START,
 });
 
 describe('sweep rules', () => {

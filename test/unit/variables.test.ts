@@ -24,7 +24,10 @@ describe('mapVariables', () => {
   });
 
   it('lists variables whose field is empty, blank, null or absent instead of failing', () => {
-    expect(mapVariables(mappings, { firstname: 'Ada', company: '   ', plan_tier: null })).toEqual({ variables: { first_name: 'Ada' }, missing: ['company', 'plan'] });
+    expect(mapVariables(mappings, { firstname: 'Ada', company: '   ', plan_tier: null })).toEqual({
+      variables: { first_name: 'Ada' },
+      missing: ['company', 'plan'],
+    });
     expect(mapVariables(mappings, {})).toEqual({ variables: {}, missing: ['first_name', 'company', 'plan'] });
   });
 
@@ -55,7 +58,7 @@ describe('contactPhone', () => {
 });
 
 describe('parseVariableMappings', () => {
-  it('accepts the guide\'s mappings', () => {
+  it("accepts the guide's mappings", () => {
     const input = [
       { name: 'firstname', source: 'hubspot', field: 'firstname' },
       { name: 'phone', source: 'hubspot', field: 'phone' },
@@ -65,7 +68,10 @@ describe('parseVariableMappings', () => {
   });
 
   it('takes a missing source as hubspot and drops extra keys', () => {
-    expect(parseVariableMappings([{ name: 'x', field: 'company', note: 'hi' }])).toEqual({ ok: true, value: [{ name: 'x', source: 'hubspot', field: 'company' }] });
+    expect(parseVariableMappings([{ name: 'x', field: 'company', note: 'hi' }])).toEqual({
+      ok: true,
+      value: [{ name: 'x', source: 'hubspot', field: 'company' }],
+    });
   });
 
   it('asks for the internal property name, not the label', () => {
@@ -80,7 +86,10 @@ describe('parseVariableMappings', () => {
   it('rejects other sources, naming them', () => {
     expect(parseVariableMappings([{ name: 'x', source: 'salesforce', field: 'firstname' }])).toEqual({
       ok: false,
-      error: { parameter: 'variables[0].source', message: 'variables[0].source "salesforce" is not supported; the only variable source is "hubspot"' },
+      error: {
+        parameter: 'variables[0].source',
+        message: 'variables[0].source "salesforce" is not supported; the only variable source is "hubspot"',
+      },
     });
   });
 
@@ -98,7 +107,10 @@ describe('parseVariableMappings', () => {
       { name: 'first', source: 'hubspot', field: 'firstname' },
       { name: 'first', source: 'hubspot', field: 'lastname' },
     ]);
-    expect(result).toEqual({ ok: false, error: { parameter: 'variables[1].name', message: expect.stringContaining('"first" is mapped twice') } });
+    expect(result).toEqual({
+      ok: false,
+      error: { parameter: 'variables[1].name', message: expect.stringContaining('"first" is mapped twice') },
+    });
   });
 
   it('never throws on odd input', () => {

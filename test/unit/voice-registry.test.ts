@@ -35,7 +35,9 @@ describe('validateVoiceConfig', () => {
       url: 'https://voice.example.com/calls?k=1',
       secret: SECRET,
     });
-    expect(valid({ provider: 'http', url: 'http://127.0.0.1:8080/calls', secret: SECRET, timeoutMs: 2500 })).toMatchObject({ timeoutMs: 2500 });
+    expect(valid({ provider: 'http', url: 'http://127.0.0.1:8080/calls', secret: SECRET, timeoutMs: 2500 })).toMatchObject({
+      timeoutMs: 2500,
+    });
   });
 
   it.each([
@@ -128,12 +130,19 @@ describe('signing', () => {
     expect(verifyBody(SECRET, body, `sha256=${expected.slice(7).toUpperCase()}`)).toBe(true);
   });
 
-  it.each([undefined, null, '', 'sha256=', 'sha256=abc', `sha256=${'g'.repeat(64)}`, expected.slice(7), `${expected}00`, `sha512=${expected.slice(7)}`])(
-    'returns false, without throwing, for the header %j',
-    (header) => {
-      expect(verifyBody(SECRET, body, header)).toBe(false);
-    },
-  );
+  it.each([
+    undefined,
+    null,
+    '',
+    'sha256=',
+    'sha256=abc',
+    `sha256=${'g'.repeat(64)}`,
+    expected.slice(7),
+    `${expected}00`,
+    `sha512=${expected.slice(7)}`,
+  ])('returns false, without throwing, for the header %j', (header) => {
+    expect(verifyBody(SECRET, body, header)).toBe(false);
+  });
 
   it('refuses a body or secret that does not match, and an empty secret', () => {
     expect(verifyBody(SECRET, `${body} `, expected)).toBe(false);
@@ -149,6 +158,7 @@ describe('simulatedOutcome', () => {
   });
 
   it('picks one of the five outcomes without a script', () => {
-    for (let i = 0; i < 50; i++) expect(['completed', 'no-answer', 'busy', 'failed', 'voicemail']).toContain(simulatedOutcome(1, undefined));
+    for (let i = 0; i < 50; i++)
+      expect(['completed', 'no-answer', 'busy', 'failed', 'voicemail']).toContain(simulatedOutcome(1, undefined));
   });
 });

@@ -18,12 +18,25 @@ function err(query: Record<string, string | undefined>) {
 describe('parseWebhookQuery', () => {
   it('parses the documented URL with every override', () => {
     expect(
-      ok({ ...base, min_trigger_time: '09:00', max_trigger_time: '18:00', carry_over: 'true', num_of_retries: '3', gap_between_retries: '2,4,6' }),
+      ok({
+        ...base,
+        min_trigger_time: '09:00',
+        max_trigger_time: '18:00',
+        carry_over: 'true',
+        num_of_retries: '3',
+        gap_between_retries: '2,4,6',
+      }),
     ).toEqual({
       agentId: 'agt_abc-123',
       type: 'hubspot',
       apiKey: 'hd_secret',
-      overrides: { min_trigger_time: '09:00', max_trigger_time: '18:00', carry_over: true, num_of_retries: 3, gap_between_retries: [2, 4, 6] },
+      overrides: {
+        min_trigger_time: '09:00',
+        max_trigger_time: '18:00',
+        carry_over: true,
+        num_of_retries: 3,
+        gap_between_retries: [2, 4, 6],
+      },
     });
   });
 
@@ -107,7 +120,10 @@ describe('parseWebhookQuery', () => {
     });
 
     it('rejects anything else', () => {
-      expect(err({ ...base, carry_over: 'yes' })).toEqual({ parameter: 'carry_over', message: 'carry_over must be true or false (or 1 / 0), got "yes"' });
+      expect(err({ ...base, carry_over: 'yes' })).toEqual({
+        parameter: 'carry_over',
+        message: 'carry_over must be true or false (or 1 / 0), got "yes"',
+      });
     });
   });
 
@@ -159,7 +175,18 @@ describe('parseWebhookQuery', () => {
   });
 
   it('never throws on odd input', () => {
-    const odd: unknown[] = [null, undefined, 42, 'agent_id=1', [], [['agent_id', 'a']], { agent_id: ['a'], type: ['hubspot'] }, { agent_id: 5, type: {} }, Object.create(null), { constructor: 'x', __proto__: { agent_id: 'inherited' } }];
+    const odd: unknown[] = [
+      null,
+      undefined,
+      42,
+      'agent_id=1',
+      [],
+      [['agent_id', 'a']],
+      { agent_id: ['a'], type: ['hubspot'] },
+      { agent_id: 5, type: {} },
+      Object.create(null),
+      { constructor: 'x', __proto__: { agent_id: 'inherited' } },
+    ];
     for (const input of odd) {
       const result = parseWebhookQuery(input as Record<string, string | undefined>);
       expect(result.ok).toBe(false);
@@ -167,11 +194,27 @@ describe('parseWebhookQuery', () => {
     const withNullProto = Object.assign(Object.create(null) as Record<string, string>, base);
     expect(parseWebhookQuery(withNullProto).ok).toBe(true);
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('agent_id', 'type', 'x_api_key', 'min_trigger_time', 'max_trigger_time', 'carry_over', 'num_of_retries', 'gap_between_retries', 'other'), fc.anything()), (query) => {
-        const result = parseWebhookQuery(query as Record<string, string | undefined>);
-        expect(typeof result.ok).toBe('boolean');
-        if (!result.ok) expect(result.error.message).toContain(result.error.parameter);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom(
+            'agent_id',
+            'type',
+            'x_api_key',
+            'min_trigger_time',
+            'max_trigger_time',
+            'carry_over',
+            'num_of_retries',
+            'gap_between_retries',
+            'other',
+          ),
+          fc.anything(),
+        ),
+        (query) => {
+          const result = parseWebhookQuery(query as Record<string, string | undefined>);
+          expect(typeof result.ok).toBe('boolean');
+          if (!result.ok) expect(result.error.message).toContain(result.error.parameter);
+        },
+      ),
     );
   });
 });

@@ -37,7 +37,10 @@ export function parseSettings<TSchema extends v.GenericSchema<Record<string, unk
     }
   }
   if (input.secret === REDACTED) {
-    return fail('secret', `voice.secret is "${REDACTED}", the placeholder admin responses show: send the real secret, or leave secret out to keep the stored one`);
+    return fail(
+      'secret',
+      `voice.secret is "${REDACTED}", the placeholder admin responses show: send the real secret, or leave secret out to keep the stored one`,
+    );
   }
   const parsed = v.safeParse(schema, input);
   if (parsed.success) return { ok: true, value: parsed.output };

@@ -98,7 +98,12 @@ async function placeCall(request: PlaceCallRequest, config: Record<string, unkno
     res = await fetch(url, {
       method: 'POST',
       // After a timeout the same attempt may be sent again: the key lets a back end ignore the repeat.
-      headers: { 'content-type': 'application/json', 'user-agent': 'hubdial', [SIGNATURE_HEADER]: signBody(secret, body), 'idempotency-key': `${request.callId}-${request.attempt}` },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'hubdial',
+        [SIGNATURE_HEADER]: signBody(secret, body),
+        'idempotency-key': `${request.callId}-${request.attempt}`,
+      },
       body,
       // A redirect would turn the POST into a GET elsewhere: report it instead.
       redirect: 'manual',
@@ -115,16 +120,27 @@ async function placeCall(request: PlaceCallRequest, config: Record<string, unkno
     if (res.ok) {
       // The back end said yes but the reply broke off: the call may be ringing, so a
       // retry could dial the contact twice.
-      throw new VoiceProviderError(`voice back end ${where} answered HTTP ${res.status} but its reply could not be read (${failureReason(err, timeoutMs)})`, false, res.status);
+      throw new VoiceProviderError(
+        `voice back end ${where} answered HTTP ${res.status} but its reply could not be read (${failureReason(err, timeoutMs)})`,
+        false,
+        res.status,
+      );
     }
   }
 
   if (res.ok) {
     const providerCallId = providerCallIdOf(text);
     if (providerCallId) return { providerCallId };
-    throw new VoiceProviderError(`voice back end ${where} answered HTTP ${res.status} without a providerCallId string in a JSON reply`, false, res.status);
+    throw new VoiceProviderError(
+      `voice back end ${where} answered HTTP ${res.status} without a providerCallId string in a JSON reply`,
+      false,
+      res.status,
+    );
   }
-  const detail = res.status >= 300 && res.status < 400 ? 'redirects are not followed, set voice.url to the final address' : replyDetail(text, sensitiveParts(url, secret, request));
+  const detail =
+    res.status >= 300 && res.status < 400
+      ? 'redirects are not followed, set voice.url to the final address'
+      : replyDetail(text, sensitiveParts(url, secret, request));
   // 408 and 429 are the back end asking to be asked again later, like a 5xx.
   const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
   throw new VoiceProviderError(`voice back end ${where} answered HTTP ${res.status}${detail ? `: ${detail}` : ''}`, retryable, res.status);

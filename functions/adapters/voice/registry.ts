@@ -25,13 +25,22 @@ export function voiceProvider(name: string): VoiceProvider | undefined {
 /** Checks `voice` from the admin agent body; the value is what gets stored. */
 export function validateVoiceConfig(input: unknown): VoiceConfigResult {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    return { ok: false, error: { parameter: 'voice', message: `voice must be an object such as {"provider": "simulator"}; providers: ${VOICE_PROVIDERS.join(', ')}` } };
+    return {
+      ok: false,
+      error: {
+        parameter: 'voice',
+        message: `voice must be an object such as {"provider": "simulator"}; providers: ${VOICE_PROVIDERS.join(', ')}`,
+      },
+    };
   }
   const settings = input as Record<string, unknown>;
   const adapter = typeof settings.provider === 'string' ? adapterFor(settings.provider) : undefined;
   if (!adapter) {
     const given = settings.provider === undefined ? 'missing' : JSON.stringify(settings.provider);
-    return { ok: false, error: { parameter: 'voice.provider', message: `voice.provider must be one of: ${VOICE_PROVIDERS.join(', ')} (got ${given})` } };
+    return {
+      ok: false,
+      error: { parameter: 'voice.provider', message: `voice.provider must be one of: ${VOICE_PROVIDERS.join(', ')} (got ${given})` },
+    };
   }
   return adapter.parseConfig(settings);
 }

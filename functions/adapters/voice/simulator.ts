@@ -50,7 +50,9 @@ function randomOutcome(): AttemptOutcome {
 
 /** Attempt n follows outcomes[n-1]; past the end of the script the last entry repeats. */
 export function simulatedOutcome(attempt: number, outcomes: unknown): AttemptOutcome {
-  const script = Array.isArray(outcomes) ? outcomes.filter((o): o is AttemptOutcome => (ATTEMPT_OUTCOMES as readonly unknown[]).includes(o)) : [];
+  const script = Array.isArray(outcomes)
+    ? outcomes.filter((o): o is AttemptOutcome => (ATTEMPT_OUTCOMES as readonly unknown[]).includes(o))
+    : [];
   if (script.length === 0) return randomOutcome();
   return script[Math.min(attempt, script.length) - 1] ?? randomOutcome();
 }
@@ -63,7 +65,13 @@ function durationFor(outcome: AttemptOutcome): number | undefined {
 
 async function postOutcome(request: PlaceCallRequest, providerCallId: string, outcome: AttemptOutcome, secret: string): Promise<void> {
   const ids = { callId: request.callId, attempt: request.attempt, providerCallId, outcome };
-  const body = JSON.stringify({ callId: request.callId, attempt: request.attempt, providerCallId, outcome, durationSeconds: durationFor(outcome) });
+  const body = JSON.stringify({
+    callId: request.callId,
+    attempt: request.attempt,
+    providerCallId,
+    outcome,
+    durationSeconds: durationFor(outcome),
+  });
   try {
     const res = await fetch(request.statusCallbackUrl, {
       method: 'POST',
@@ -75,7 +83,11 @@ async function postOutcome(request: PlaceCallRequest, providerCallId: string, ou
     logger.info('simulator posted a call outcome', { ...ids, status: res.status });
   } catch (err) {
     // The sweeper settles an attempt whose callback never arrives, as with a real back end.
-    logger.warn('simulator could not post a call outcome', { ...ids, to: printableUrl(request.statusCallbackUrl), error: String((err as { name?: unknown } | undefined)?.name ?? 'error') });
+    logger.warn('simulator could not post a call outcome', {
+      ...ids,
+      to: printableUrl(request.statusCallbackUrl),
+      error: String((err as { name?: unknown } | undefined)?.name ?? 'error'),
+    });
   }
 }
 

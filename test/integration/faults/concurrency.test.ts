@@ -36,7 +36,11 @@ describe('10 concurrent deliveries of 100 contacts, each redelivered concurrentl
 
   async function deliver(events: unknown): Promise<{ status: number; body: any }> {
     const q = new URLSearchParams({ agent_id: agentId, type: 'hubspot', x_api_key: key });
-    const res = await fetch(`${t.stack.publicUrl}/call/crm-webhook?${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) });
+    const res = await fetch(`${t.stack.publicUrl}/call/crm-webhook?${q}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
@@ -60,12 +64,17 @@ describe('10 concurrent deliveries of 100 contacts, each redelivered concurrentl
 
     // A little HubSpot latency keeps all twenty requests in flight at the same time.
     t.hubspot.delayMs = 200;
-    const bodies = deliveries.map((contacts, i) => ({ ids: contacts.map(([id]) => id), events: creationEvents(contacts.map(([id]) => id), t.hubspot.portalId, 1 + i * PER_DELIVERY) }));
+    const bodies = deliveries.map((contacts, i) => ({
+      ids: contacts.map(([id]) => id),
+      events: creationEvents(
+        contacts.map(([id]) => id),
+        t.hubspot.portalId,
+        1 + i * PER_DELIVERY,
+      ),
+    }));
     let replies: { ids: string[]; status: number; body: any }[];
     try {
-      replies = await Promise.all(
-        [...bodies, ...bodies].map(async ({ ids, events }) => ({ ids, ...(await deliver(events)) })),
-      );
+      replies = await Promise.all([...bodies, ...bodies].map(async ({ ids, events }) => ({ ids, ...(await deliver(events)) })));
     } finally {
       t.hubspot.delayMs = 0;
     }
@@ -113,7 +122,9 @@ describe('10 concurrent deliveries of 100 contacts, each redelivered concurrentl
     const work = [...byCall.values()];
     for (let i = 0; i < work.length; i += 25) {
       const chunk = work.slice(i, i + 25);
-      const sent = await Promise.all(chunk.flatMap((req) => [t.voice.sendOutcome(req, 'completed', 42), t.voice.sendOutcome(req, 'completed', 42)]));
+      const sent = await Promise.all(
+        chunk.flatMap((req) => [t.voice.sendOutcome(req, 'completed', 42), t.voice.sendOutcome(req, 'completed', 42)]),
+      );
       answers.push(...sent.map((r) => r.status));
       await Promise.all(sent.map((r) => r.body?.cancel()));
     }

@@ -107,7 +107,16 @@ describe('HubSpot faults during a delivery (embedded stack)', () => {
 
     it('SECONDLY without rate-limit headers: 503 with a 1 s Retry-After, nothing stored', async () => {
       const res = await expectRefused(
-        { status: 429, body: { status: 'error', message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT', correlationId: 'c-secondly', policyName: 'SECONDLY' } },
+        {
+          status: 429,
+          body: {
+            status: 'error',
+            message: 'You have reached your secondly limit.',
+            errorType: 'RATE_LIMIT',
+            correlationId: 'c-secondly',
+            policyName: 'SECONDLY',
+          },
+        },
         503,
       );
       expect(res.headers.get('retry-after')).toBe('1');
@@ -122,7 +131,15 @@ describe('HubSpot faults during a delivery (embedded stack)', () => {
 
       const fresh = newContacts(3);
       const mixed = creationEvents([earlierId, ...fresh.ids], t.hubspot.portalId);
-      t.hubspot.failNext(1, { status: 429, body: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' } });
+      t.hubspot.failNext(1, {
+        status: 429,
+        body: {
+          status: 'error',
+          message: 'You have reached your ten_secondly_rolling limit.',
+          errorType: 'RATE_LIMIT',
+          policyName: 'TEN_SECONDLY_ROLLING',
+        },
+      });
       const res = await deliver(mixed);
       expect(res.status).toBe(503);
       expect(await storedContacts(fresh.ids)).toEqual([]);
@@ -134,10 +151,16 @@ describe('HubSpot faults during a delivery (embedded stack)', () => {
 
   describe('5xx', () => {
     const cases: [string, FakeReply][] = [
-      ['500 with HubSpot\'s JSON error', { status: 500, body: { status: 'error', message: 'internal error', correlationId: 'c-500', category: 'INTERNAL_ERROR' } }],
+      [
+        "500 with HubSpot's JSON error",
+        { status: 500, body: { status: 'error', message: 'internal error', correlationId: 'c-500', category: 'INTERNAL_ERROR' } },
+      ],
       ['502 with an HTML page from the edge', { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }],
       ['503 with an empty body', { status: 503 }],
-      ['504 with a JSON body that does not parse', { status: 504, body: '{"status":"error",', headers: { 'content-type': 'application/json' } }],
+      [
+        '504 with a JSON body that does not parse',
+        { status: 504, body: '{"status":"error",', headers: { 'content-type': 'application/json' } },
+      ],
     ];
     it.each(cases)('%s: 503, nothing stored', async (_name, reply) => {
       const res = await expectRefused(reply, 503);
@@ -146,7 +169,7 @@ describe('HubSpot faults during a delivery (embedded stack)', () => {
     });
   });
 
-  it('a batch read slower than 4 s: the adapter gives up at 3 s, so the webhook answers 503 inside HubSpot\'s 5 s and stores nothing', async () => {
+  it("a batch read slower than 4 s: the adapter gives up at 3 s, so the webhook answers 503 inside HubSpot's 5 s and stores nothing", async () => {
     const { ids, events } = newContacts(5);
     t.hubspot.delayMs = 4000;
     let res: Reply;

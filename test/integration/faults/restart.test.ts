@@ -43,7 +43,11 @@ class Operator {
   }
 
   async admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${this.running.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${this.running.adminUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
@@ -68,7 +72,11 @@ class Operator {
   async deliver(delivery: Delivery): Promise<Answer> {
     const q = new URLSearchParams({ agent_id: this.agentId, type: 'hubspot', x_api_key: this.key });
     try {
-      const res = await fetch(`${this.running.publicUrl}/call/crm-webhook?${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(delivery.events) });
+      const res = await fetch(`${this.running.publicUrl}/call/crm-webhook?${q}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(delivery.events),
+      });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     } catch (err) {
@@ -84,7 +92,10 @@ class Operator {
     const items: any[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: any } = await this.admin('GET', `/admin/calls?agent_id=${this.agentId}&limit=100${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { body: any } = await this.admin(
+        'GET',
+        `/admin/calls?agent_id=${this.agentId}&limit=100${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       items.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -103,12 +114,17 @@ class Operator {
   async expectEachContactCalledOnce(contactIds: string[]): Promise<void> {
     await waitFor(
       async () => (contactIds.every((id) => this.requestsFor(id).length > 0) ? true : undefined),
-      `every contact to be dialled; not yet: ${contactIds.filter((id) => this.requestsFor(id).length === 0).slice(0, 20).join(', ')}`,
+      `every contact to be dialled; not yet: ${contactIds
+        .filter((id) => this.requestsFor(id).length === 0)
+        .slice(0, 20)
+        .join(', ')}`,
       30_000,
     ).catch(async (err) => {
       const missing = new Set(contactIds.filter((id) => this.requestsFor(id).length === 0));
       const stuck = (await this.calls()).filter((c) => missing.has(c.contactId)).map((c) => `${c.contactId}:${c.status}:${c.reason}`);
-      throw new Error(`${(err as Error).message}\ntheir call records: ${stuck.slice(0, 10).join(' | ')}\n--- hubdial output ---\n${this.child?.output().slice(-4000)}`);
+      throw new Error(
+        `${(err as Error).message}\ntheir call records: ${stuck.slice(0, 10).join(' | ')}\n--- hubdial output ---\n${this.child?.output().slice(-4000)}`,
+      );
     });
     for (let i = 0; i < contactIds.length; i += 20) {
       const answers = await Promise.all(
@@ -132,13 +148,19 @@ class Operator {
   }
 }
 
-function deliveryOf(name: string, contacts: [string, Record<string, string | null>][], hubspot: FakeHubSpot, firstEventId: number): Delivery {
+function deliveryOf(
+  name: string,
+  contacts: [string, Record<string, string | null>][],
+  hubspot: FakeHubSpot,
+  firstEventId: number,
+): Delivery {
   for (const [id, props] of contacts) hubspot.contacts.set(id, props);
   const ids = contacts.map(([id]) => id);
   return { name, ids, events: creationEvents(ids, hubspot.portalId, firstEventId) };
 }
 
-const is2xx = (a: Answer | undefined): a is { status: number; body: any } => a !== undefined && 'status' in a && a.status >= 200 && a.status < 300;
+const is2xx = (a: Answer | undefined): a is { status: number; body: any } =>
+  a !== undefined && 'status' in a && a.status >= 200 && a.status < 300;
 const batchReads = (hubspot: FakeHubSpot) => hubspot.requests.filter((r) => r.path.startsWith(BATCH_READ)).length;
 
 describe('npm start killed mid-delivery and restarted on the same data folder', () => {
@@ -176,10 +198,17 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
     const answers = new Map<Delivery, Answer>();
 
     // Before the kill, answered 2xx: three deliveries, dialled at once.
-    const early = [deliveryOf('D1', slice(0, 50), hubspot, 1), deliveryOf('D2', slice(50, 100), hubspot, 101), deliveryOf('D3', slice(100, 130), hubspot, 201)];
+    const early = [
+      deliveryOf('D1', slice(0, 50), hubspot, 1),
+      deliveryOf('D2', slice(50, 100), hubspot, 101),
+      deliveryOf('D3', slice(100, 130), hubspot, 201),
+    ];
     for (const [d, a] of await Promise.all(early.map(async (d) => [d, await op.deliver(d)] as const))) answers.set(d, a);
     expect(early.map((d) => (answers.get(d) as any).status)).toEqual([200, 200, 200]);
-    await waitFor(async () => ((await op.calls()).every((c) => c.attempts[0]?.providerCallId) ? true : undefined), 'the early calls to be placed');
+    await waitFor(
+      async () => ((await op.calls()).every((c) => c.attempts[0]?.providerCallId) ? true : undefined),
+      'the early calls to be placed',
+    );
 
     // Then the back end hangs: the next dial job stays in flight, and the jobs behind it
     // wait in the queue (the poller handles one batch at a time).
@@ -195,9 +224,15 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
     hubspot.delayMs = 2500;
     const readsBefore = batchReads(hubspot);
     // D6 shares contacts with D1, D7 with D5 (queued) and D6 (in flight too).
-    const inFlight = [deliveryOf('D6', [...slice(161, 181), ...slice(0, 10)], hubspot, 501), deliveryOf('D7', slice(150, 171), hubspot, 601)];
+    const inFlight = [
+      deliveryOf('D6', [...slice(161, 181), ...slice(0, 10)], hubspot, 501),
+      deliveryOf('D7', slice(150, 171), hubspot, 601),
+    ];
     const pending = inFlight.map((d) => op.deliver(d).then((a) => answers.set(d, a)));
-    await waitFor(async () => (batchReads(hubspot) >= readsBefore + inFlight.length ? true : undefined), 'the in-flight deliveries to reach HubSpot');
+    await waitFor(
+      async () => (batchReads(hubspot) >= readsBefore + inFlight.length ? true : undefined),
+      'the in-flight deliveries to reach HubSpot',
+    );
     await op.child?.kill();
     await Promise.all(pending);
     expect(inFlight.map((d) => is2xx(answers.get(d)))).toEqual([false, false]);
@@ -210,12 +245,17 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
     const stored = new Map((await op.calls()).map((c) => [c.contactId, c]));
     for (const [delivery, answer] of answers) {
       if (!is2xx(answer)) continue;
-      for (const call of answer.body.calls) expect([delivery.name, call.objectId, stored.get(call.objectId)?.id]).toEqual([delivery.name, call.objectId, call.callId]);
+      for (const call of answer.body.calls)
+        expect([delivery.name, call.objectId, stored.get(call.objectId)?.id]).toEqual([delivery.name, call.objectId, call.callId]);
     }
 
     // The dial jobs that were waiting in the queue survived the kill with the data folder:
     // they are dialled before HubSpot redelivers anything.
-    await waitFor(async () => (queued.ids.every((id) => op.requestsFor(id).length > 0) ? true : undefined), 'the queued dial jobs to survive the restart', 20_000);
+    await waitFor(
+      async () => (queued.ids.every((id) => op.requestsFor(id).length > 0) ? true : undefined),
+      'the queued dial jobs to survive the restart',
+      20_000,
+    );
 
     // HubSpot redelivers what was not answered 2xx, and (its retries overlapping) everything once more.
     const all = [...answers.keys()];

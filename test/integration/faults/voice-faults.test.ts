@@ -33,7 +33,12 @@ type Harness = {
 async function startHarness(visibilityTimeoutSeconds: number): Promise<Harness> {
   const clock = { now: START };
   const queue = await startTestQueue();
-  const t = await startTestStack({ now: () => clock.now, visibilityTimeoutSeconds, sqsEndpoint: queue.endpoint, queueName: queue.queueUrl.split('/').pop() });
+  const t = await startTestStack({
+    now: () => clock.now,
+    visibilityTimeoutSeconds,
+    sqsEndpoint: queue.endpoint,
+    queueName: queue.queueUrl.split('/').pop(),
+  });
   const { key, agentId } = await t.setup();
   const impatient = await t.admin('POST', '/admin/agents', {
     name: 'Impatient',
@@ -57,7 +62,10 @@ let nextContact = 9001;
 async function newCallFor(h: Harness, agentId: string, settings: Record<string, string> = {}): Promise<string> {
   const [[contactId, props]] = makeContacts(1, nextContact++) as [[string, Record<string, string | null>]];
   h.t.hubspot.contacts.set(contactId, props);
-  const res = await h.t.webhook({ agent_id: agentId, type: 'hubspot', x_api_key: h.key, ...settings }, creationEvents([contactId], h.t.hubspot.portalId));
+  const res = await h.t.webhook(
+    { agent_id: agentId, type: 'hubspot', x_api_key: h.key, ...settings },
+    creationEvents([contactId], h.t.hubspot.portalId),
+  );
   if (res.status !== 200 || res.body.accepted !== 1) throw new Error(`delivery not accepted: ${res.status} ${JSON.stringify(res.body)}`);
   return deriveCallId(agentId, h.t.hubspot.portalId, contactId);
 }
@@ -83,13 +91,18 @@ async function callOf(h: Harness, callId: string): Promise<CallRecord> {
 }
 
 function untilCall(h: Harness, callId: string, what: string, ok: (c: CallRecord) => boolean, timeoutMs = 15_000): Promise<CallRecord> {
-  return waitFor(async () => {
-    const c = await callOf(h, callId);
-    return ok(c) ? c : undefined;
-  }, `${what} (call ${callId})`, timeoutMs);
+  return waitFor(
+    async () => {
+      const c = await callOf(h, callId);
+      return ok(c) ? c : undefined;
+    },
+    `${what} (call ${callId})`,
+    timeoutMs,
+  );
 }
 
-const inStatus = (h: Harness, callId: string, status: CallStatus, timeoutMs?: number) => untilCall(h, callId, `status ${status}`, (c) => c.status === status, timeoutMs);
+const inStatus = (h: Harness, callId: string, status: CallStatus, timeoutMs?: number) =>
+  untilCall(h, callId, `status ${status}`, (c) => c.status === status, timeoutMs);
 
 /**
  * Nothing left to dial at the current clock: the queue is empty (no job waiting, delayed
@@ -103,7 +116,10 @@ async function isSettled(h: Harness): Promise<boolean> {
       AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
     }),
   );
-  const queued = Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible) + Number(Attributes.ApproximateNumberOfMessagesDelayed);
+  const queued =
+    Number(Attributes.ApproximateNumberOfMessages) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed);
   if (queued > 0) return false;
   const waiting = await h.t.stack.deps.store.listCalls({ status: 'scheduled', limit: 100 });
   return waiting.items.every((c) => (pendingAttempt(c)?.scheduledAt ?? '9999') > h.clock.now.toISOString());
@@ -118,13 +134,21 @@ async function postOutcome(url: string, secret: string, body: Record<string, unk
   const raw = JSON.stringify(body);
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hubdial-signature': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` },
+    headers: {
+      'content-type': 'application/json',
+      'x-hubdial-signature': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`,
+    },
     body: raw,
   });
   return { status: res.status, body: await res.json() };
 }
 
-async function outcome(h: Harness, req: FakeVoiceRequest, result: Parameters<FakeVoice['sendOutcome']>[1], durationSeconds?: number): Promise<{ status: number; body: any }> {
+async function outcome(
+  h: Harness,
+  req: FakeVoiceRequest,
+  result: Parameters<FakeVoice['sendOutcome']>[1],
+  durationSeconds?: number,
+): Promise<{ status: number; body: any }> {
   const res = await h.t.voice.sendOutcome(req, result, durationSeconds);
   return { status: res.status, body: await res.json() };
 }
@@ -138,7 +162,11 @@ describe('voice back end faults (embedded stack, 1 s visibility timeout)', () =>
 
   it('5xx twice, then placed: the queue redelivers the job and the third request places the call', async () => {
     const callId = await newCallFor(h, h.agentId);
-    scriptReplies(h.t.voice, callId, [() => ({ status: 503, body: { error: 'overloaded' } }), () => ({ status: 500, body: 'upstream crashed' }), () => undefined]);
+    scriptReplies(h.t.voice, callId, [
+      () => ({ status: 503, body: { error: 'overloaded' } }),
+      () => ({ status: 500, body: 'upstream crashed' }),
+      () => undefined,
+    ]);
     const placed = await untilCall(h, callId, 'the third request to place the call', (c) => Boolean(c.attempts[0]?.providerCallId));
     expect(placed.status).toBe('dialing');
     expect(placed.attempts[0]?.dialErrors).toBe(2);
@@ -174,7 +202,7 @@ describe('voice back end faults (embedded stack, 1 s visibility timeout)', () =>
     expect(requestsFor(h, callId)).toHaveLength(2 * MAX_DIAL_ERRORS_PER_ATTEMPT);
   });
 
-  it('a back end that never answers within the agent\'s timeoutMs is retried like a 5xx and the call fails after the limit', async () => {
+  it("a back end that never answers within the agent's timeoutMs is retried like a 5xx and the call fails after the limit", async () => {
     const callId = await newCallFor(h, h.impatientAgentId);
     scriptReplies(h.t.voice, callId, [() => ({ status: 200, body: { providerCallId: 'too-late' }, delayMs: 10 * SHORT_TIMEOUT_MS })]);
     const failed = await inStatus(h, callId, 'failed');
@@ -185,9 +213,12 @@ describe('voice back end faults (embedded stack, 1 s visibility timeout)', () =>
     expect(requestsFor(h, callId, 1)).toHaveLength(MAX_DIAL_ERRORS_PER_ATTEMPT);
   });
 
-  it('a hang, then an answer: the hung request\'s callback cannot settle the attempt the retry placed', async () => {
+  it("a hang, then an answer: the hung request's callback cannot settle the attempt the retry placed", async () => {
     const callId = await newCallFor(h, h.impatientAgentId);
-    scriptReplies(h.t.voice, callId, [() => ({ status: 200, body: { providerCallId: 'prov-hung' }, delayMs: 10 * SHORT_TIMEOUT_MS }), () => ({ status: 200, body: { providerCallId: 'prov-placed' } })]);
+    scriptReplies(h.t.voice, callId, [
+      () => ({ status: 200, body: { providerCallId: 'prov-hung' }, delayMs: 10 * SHORT_TIMEOUT_MS }),
+      () => ({ status: 200, body: { providerCallId: 'prov-placed' } }),
+    ]);
     await untilCall(h, callId, 'the retry to place the call', (c) => c.attempts[0]?.providerCallId === 'prov-placed');
     const [hung, placed] = requestsFor(h, callId, 1) as [FakeVoiceRequest, FakeVoiceRequest];
 
@@ -218,7 +249,7 @@ describe('voice back end faults (embedded stack, 1 s visibility timeout)', () =>
     expect(requestsFor(h, callId)).toHaveLength(1);
   });
 
-  it('out of order: attempt 1\'s callbacks after attempt 2 was planned, and attempt 2\'s before it was dialled, change nothing and never dial', async () => {
+  it("out of order: attempt 1's callbacks after attempt 2 was planned, and attempt 2's before it was dialled, change nothing and never dial", async () => {
     const callId = await newCallFor(h, h.agentId, { num_of_retries: '2', gap_between_retries: '2' });
     const first = await h.t.voice.waitForRequest((r) => r.body?.callId === callId);
     await untilCall(h, callId, 'the placement to be recorded', (c) => Boolean(c.attempts[0]?.providerCallId));
@@ -232,7 +263,12 @@ describe('voice back end faults (embedded stack, 1 s visibility timeout)', () =>
     expect((await outcome(h, first, 'completed', 12)).body).toMatchObject({ changed: false, status: 'scheduled' });
     // A (validly signed) report for attempt 2, which has not been dialled yet.
     const attempt2Url = buildStatusCallbackUrl(h.t.stack.deps.publicBaseUrl, 'http', { callId, attempt: 2 }, h.t.voice.secret);
-    const early = await postOutcome(attempt2Url, h.t.voice.secret, { callId, attempt: 2, providerCallId: 'prov-early', outcome: 'completed' });
+    const early = await postOutcome(attempt2Url, h.t.voice.secret, {
+      callId,
+      attempt: 2,
+      providerCallId: 'prov-early',
+      outcome: 'completed',
+    });
     expect(early).toMatchObject({ status: 200, body: { changed: false, status: 'scheduled' } });
 
     const unchanged = await callOf(h, callId);
@@ -296,7 +332,12 @@ describe('a callback for an attempt whose placement timed out (embedded stack, 4
     const callId = await newCallFor(h, h.impatientAgentId);
     // The back end placed the call but its answer came too late for hubdial...
     scriptReplies(h.t.voice, callId, [() => ({ status: 200, body: { providerCallId: 'prov-slow' }, delayMs: 10 * SHORT_TIMEOUT_MS })]);
-    const timedOut = await untilCall(h, callId, 'the timeout to be recorded', (c) => c.status === 'scheduled' && c.attempts[0]?.dialErrors === 1);
+    const timedOut = await untilCall(
+      h,
+      callId,
+      'the timeout to be recorded',
+      (c) => c.status === 'scheduled' && c.attempts[0]?.dialErrors === 1,
+    );
     expect(timedOut.reason).toMatch(/no answer within/);
     const [placed] = requestsFor(h, callId, 1) as [FakeVoiceRequest];
 
@@ -305,7 +346,10 @@ describe('a callback for an attempt whose placement timed out (embedded stack, 4
     expect(report.status).toBe(200);
 
     // Done when the redelivered job has been handled, or as soon as it dialled again.
-    await waitFor(async () => (requestsFor(h, callId).length > 1 || (await isSettled(h)) ? true : undefined), 'the redelivered job to be handled');
+    await waitFor(
+      async () => (requestsFor(h, callId).length > 1 || (await isSettled(h)) ? true : undefined),
+      'the redelivered job to be handled',
+    );
     const call = await callOf(h, callId);
     expect([call.status, requestsFor(h, callId).length]).toEqual(['completed', 1]);
     expect(call.attempts[0]).toMatchObject({ outcome: 'completed', providerCallId: 'prov-slow', durationSeconds: 95 });

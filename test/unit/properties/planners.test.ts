@@ -119,8 +119,8 @@ const isTransition = (zone: Zone, ms: number) => TABLES[zone].transitions.some((
 function transitionWallMinutes(zone: Zone): number[] {
   const out = new Set<number>();
   for (const t of TABLES[zone].transitions) {
-    out.add(Math.round((((t.at + t.before * MIN) % DAY) + DAY) % DAY / MIN));
-    out.add(Math.round((((t.at + t.after * MIN) % DAY) + DAY) % DAY / MIN));
+    out.add(Math.round(((((t.at + t.before * MIN) % DAY) + DAY) % DAY) / MIN));
+    out.add(Math.round(((((t.at + t.after * MIN) % DAY) + DAY) % DAY) / MIN));
   }
   return out.size > 0 ? [...out] : [0, 120, 150];
 }
@@ -129,7 +129,9 @@ const clockFor = (zone: Zone) =>
   fc.oneof(
     fc.integer({ min: 0, max: 1439 }),
     fc.constantFrom(0, 1439, 540, 1080, 1320, 360),
-    fc.tuple(fc.constantFrom(...transitionWallMinutes(zone)), fc.integer({ min: -75, max: 75 })).map(([m, d]) => (((m + d) % 1440) + 1440) % 1440),
+    fc
+      .tuple(fc.constantFrom(...transitionWallMinutes(zone)), fc.integer({ min: -75, max: 75 }))
+      .map(([m, d]) => (((m + d) % 1440) + 1440) % 1440),
   );
 
 const windowFor = (zone: Zone) =>
@@ -151,16 +153,24 @@ const instantFor = (zone: Zone) => {
 /** Instants on and next to the wall-clock edges of the window (min, max) on some day. */
 const edgeOf = (zone: Zone, window: CallWindow) =>
   fc
-    .tuple(fc.integer({ min: 0, max: Math.floor((TO - FROM) / DAY) }), fc.constantFrom(window.min, window.max), fc.constantFrom(-MIN, -1, 0, 1, MIN))
+    .tuple(
+      fc.integer({ min: 0, max: Math.floor((TO - FROM) / DAY) }),
+      fc.constantFrom(window.min, window.max),
+      fc.constantFrom(-MIN, -1, 0, 1, MIN),
+    )
     .map(([day, wall, delta]) => {
       const naive = FROM + day * DAY + toMinutes(wall) * MIN;
       return naive - offsetAt(zone, naive) * MIN + delta;
     });
 
 /** A zone with an instant and a window both drawn for it. */
-const scene = fc.constantFrom(...ZONES).chain((zone) =>
-  windowFor(zone).chain((window) => fc.record({ zone: fc.constant(zone), window: fc.constant(window), at: fc.oneof(instantFor(zone), edgeOf(zone, window)) })),
-);
+const scene = fc
+  .constantFrom(...ZONES)
+  .chain((zone) =>
+    windowFor(zone).chain((window) =>
+      fc.record({ zone: fc.constant(zone), window: fc.constant(window), at: fc.oneof(instantFor(zone), edgeOf(zone, window)) }),
+    ),
+  );
 
 const RUNS = { numRuns: 400 };
 
@@ -213,7 +223,12 @@ describe('nextWindowOpening (property)', () => {
   const springGaps = ZONES.flatMap((zone) =>
     TABLES[zone].transitions
       .filter((t) => t.after > t.before)
-      .map((t) => ({ zone, at: t.at, gapStart: Math.round((((t.at + t.before * MIN) % DAY) + DAY) % DAY / MIN), length: t.after - t.before })),
+      .map((t) => ({
+        zone,
+        at: t.at,
+        gapStart: Math.round(((((t.at + t.before * MIN) % DAY) + DAY) % DAY) / MIN),
+        length: t.after - t.before,
+      })),
   );
 
   it('a min that falls in a spring-forward gap opens at the first instant after the gap', () => {
@@ -244,7 +259,14 @@ describe('nextWindowOpening (property)', () => {
   const fallBacks = ZONES.flatMap((zone) =>
     TABLES[zone].transitions
       .filter((t) => t.after < t.before)
-      .map((t) => ({ zone, at: t.at, repeatStart: Math.round((((t.at + t.after * MIN) % DAY) + DAY) % DAY / MIN), length: t.before - t.after, before: t.before, after: t.after })),
+      .map((t) => ({
+        zone,
+        at: t.at,
+        repeatStart: Math.round(((((t.at + t.after * MIN) % DAY) + DAY) % DAY) / MIN),
+        length: t.before - t.after,
+        before: t.before,
+        after: t.after,
+      })),
   );
 
   it('a min that happens twice on a fall-back day opens at its first occurrence', () => {
@@ -276,50 +298,63 @@ describe('nextWindowOpening (property)', () => {
 });
 
 const settingsArb = (window: CallWindow | undefined) =>
-  fc.record({
-    carryOver: fc.boolean(),
-    numOfRetries: fc.integer({ min: 0, max: 10 }),
-    gapHours: fc.array(fc.oneof(fc.integer({ min: 1, max: 168 }), fc.double({ min: 0.01, max: 168, noNaN: true })), { minLength: 1, maxLength: 10 }),
-  }).map((s): CallSettings => (window ? { ...s, window } : s));
+  fc
+    .record({
+      carryOver: fc.boolean(),
+      numOfRetries: fc.integer({ min: 0, max: 10 }),
+      gapHours: fc.array(fc.oneof(fc.integer({ min: 1, max: 168 }), fc.double({ min: 0.01, max: 168, noNaN: true })), {
+        minLength: 1,
+        maxLength: 10,
+      }),
+    })
+    .map((s): CallSettings => (window ? { ...s, window } : s));
 
 describe('planAttemptTime (property)', () => {
   it('never plans before `earliest`, always inside the window, and only moves when outside', () => {
     fc.assert(
-      fc.property(scene.chain((s) => fc.record({ s: fc.constant(s), settings: settingsArb(s.window) })), ({ s: { zone, at, window }, settings }) => {
-        const plan = planAttemptTime(new Date(at), settings, zone);
-        const inside = oracleInside(zone, at, window);
-        if ('skip' in plan) {
-          // carry_over off skips exactly when the contact arrives outside the window.
-          expect(settings.carryOver).toBe(false);
-          expect(inside).toBe(false);
-          expect(plan.skip).toContain(`${window.min}-${window.max}`);
-          expect(plan.skip).toContain(zone);
-          expect(plan.skip).toContain(`it was ${hhmm(Math.floor(wallMs(zone, at) / MIN))} there`);
-          return;
-        }
-        expect(inside || settings.carryOver).toBe(true);
-        const planned = plan.at.getTime();
-        expect(planned).toBeGreaterThanOrEqual(at);
-        expect(isInsideWindow(plan.at, window, zone)).toBe(true);
-        expect(oracleInside(zone, planned, window)).toBe(true);
-        if (inside) {
-          expect(planned).toBe(at);
-        } else {
-          expect(planned).toBe(oracleOpening(zone, at, window));
-          // A carried-over attempt lands on an opening: just before it, the window was shut.
-          expect(isInsideWindow(new Date(planned - MIN), window, zone)).toBe(false);
-          expect(isInsideWindow(new Date(planned - 1), window, zone)).toBe(false);
-        }
-      }),
+      fc.property(
+        scene.chain((s) => fc.record({ s: fc.constant(s), settings: settingsArb(s.window) })),
+        ({ s: { zone, at, window }, settings }) => {
+          const plan = planAttemptTime(new Date(at), settings, zone);
+          const inside = oracleInside(zone, at, window);
+          if ('skip' in plan) {
+            // carry_over off skips exactly when the contact arrives outside the window.
+            expect(settings.carryOver).toBe(false);
+            expect(inside).toBe(false);
+            expect(plan.skip).toContain(`${window.min}-${window.max}`);
+            expect(plan.skip).toContain(zone);
+            expect(plan.skip).toContain(`it was ${hhmm(Math.floor(wallMs(zone, at) / MIN))} there`);
+            return;
+          }
+          expect(inside || settings.carryOver).toBe(true);
+          const planned = plan.at.getTime();
+          expect(planned).toBeGreaterThanOrEqual(at);
+          expect(isInsideWindow(plan.at, window, zone)).toBe(true);
+          expect(oracleInside(zone, planned, window)).toBe(true);
+          if (inside) {
+            expect(planned).toBe(at);
+          } else {
+            expect(planned).toBe(oracleOpening(zone, at, window));
+            // A carried-over attempt lands on an opening: just before it, the window was shut.
+            expect(isInsideWindow(new Date(planned - MIN), window, zone)).toBe(false);
+            expect(isInsideWindow(new Date(planned - 1), window, zone)).toBe(false);
+          }
+        },
+      ),
       RUNS,
     );
   });
 
   it('with no window, calls at `earliest` whatever the zone string', () => {
     fc.assert(
-      fc.property(fc.integer({ min: FROM, max: TO }), fc.oneof(fc.constantFrom(...ZONES), fc.string({ unit: 'binary' })), settingsArb(undefined), (at, zone, settings) => {
-        expect(planAttemptTime(new Date(at), settings, zone)).toEqual({ at: new Date(at) });
-      }),
+      fc.property(
+        fc.integer({ min: FROM, max: TO }),
+        fc.oneof(fc.constantFrom(...ZONES), fc.string({ unit: 'binary' })),
+        settingsArb(undefined),
+        (at, zone, settings) => {
+          expect(planAttemptTime(new Date(at), settings, zone)).toEqual({ at: new Date(at) });
+        },
+      ),
     );
   });
 
@@ -327,12 +362,18 @@ describe('planAttemptTime (property)', () => {
 
   it('answers a skip, never a throw, for any zone string that is not an IANA zone', () => {
     fc.assert(
-      fc.property(fc.integer({ min: FROM, max: TO }), fc.string({ unit: 'binary' }), windowFor('UTC'), fc.boolean(), (at, zone, window, carryOver) => {
-        fc.pre(!everyZone.includes(zone) && zone !== 'UTC');
-        const plan = planAttemptTime(new Date(at), { window, carryOver, numOfRetries: 0, gapHours: [2] }, zone);
-        if ('skip' in plan) expect(plan.skip.length).toBeGreaterThan(0);
-        else expect(isInsideWindow(plan.at, window, zone)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: FROM, max: TO }),
+        fc.string({ unit: 'binary' }),
+        windowFor('UTC'),
+        fc.boolean(),
+        (at, zone, window, carryOver) => {
+          fc.pre(!everyZone.includes(zone) && zone !== 'UTC');
+          const plan = planAttemptTime(new Date(at), { window, carryOver, numOfRetries: 0, gapHours: [2] }, zone);
+          if ('skip' in plan) expect(plan.skip.length).toBeGreaterThan(0);
+          else expect(isInsideWindow(plan.at, window, zone)).toBe(true);
+        },
+      ),
     );
   });
 
@@ -356,9 +397,13 @@ const OUTCOMES: (AttemptOutcome | undefined)[] = ['no-answer', 'busy', 'failed',
 describe('gapHoursForRetry (property)', () => {
   it('takes gap n for retry n and repeats the last gap past the end of the list', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0.01, max: 168, noNaN: true }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 30 }), (gaps, n) => {
-        expect(gapHoursForRetry(gaps, n)).toBe(n <= gaps.length ? gaps[n - 1] : gaps[gaps.length - 1]);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0.01, max: 168, noNaN: true }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 1, max: 30 }),
+        (gaps, n) => {
+          expect(gapHoursForRetry(gaps, n)).toBe(n <= gaps.length ? gaps[n - 1] : gaps[gaps.length - 1]);
+        },
+      ),
     );
   });
 });
@@ -420,7 +465,9 @@ describe('planRetry (property)', () => {
     fc.assert(
       fc.property(retryScene, fc.double({ min: -5, max: 12, noNaN: true }), ({ zone, ended, settings, outcome }, made) => {
         const normalised = Math.max(Math.floor(made), 1);
-        expect(planRetry(settings, made, new Date(ended), zone, outcome)).toEqual(planRetry(settings, normalised, new Date(ended), zone, outcome));
+        expect(planRetry(settings, made, new Date(ended), zone, outcome)).toEqual(
+          planRetry(settings, normalised, new Date(ended), zone, outcome),
+        );
       }),
     );
   });
@@ -428,7 +475,13 @@ describe('planRetry (property)', () => {
   it('a whole schedule from creation to exhaustion: 1 + num_of_retries attempts, each later than the last, each inside the window', () => {
     fc.assert(
       fc.property(
-        scene.chain((s) => fc.record({ s: fc.constant(s), settings: settingsArb(s.window), durations: fc.array(fc.integer({ min: 0, max: 45 * 60_000 }), { minLength: 11, maxLength: 11 }) })),
+        scene.chain((s) =>
+          fc.record({
+            s: fc.constant(s),
+            settings: settingsArb(s.window),
+            durations: fc.array(fc.integer({ min: 0, max: 45 * 60_000 }), { minLength: 11, maxLength: 11 }),
+          }),
+        ),
         ({ s: { zone, at, window }, settings, durations }) => {
           const first = planAttemptTime(new Date(at), { ...settings, carryOver: true }, zone);
           if (!('at' in first)) throw new Error(first.skip);
