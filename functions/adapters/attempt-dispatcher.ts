@@ -33,6 +33,7 @@ export function createAttemptDispatcher(queue: DialQueue, scheduler: AttemptSche
     // A message already in SQS cannot be recalled; the dial handler ignores jobs for
     // calls that are no longer scheduled, so removing the schedule is all there is to do.
     cancel: (job) => scheduler.cancel(job),
+    dispatchTask: (task, delaySeconds) => queue.sendTask(task, delaySeconds),
   };
 }
 

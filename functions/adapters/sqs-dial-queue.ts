@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { MAX_SQS_DELAY_SECONDS } from '../core/dispatch-rule';
-import type { DialJob } from '../core/model';
+import type { DialJob, QueueTask } from '../core/model';
 import type { DialQueue } from '../core/ports';
 
 // The dial queue carries `{"callId","attempt"}` and nothing else: the call record is the
@@ -22,17 +22,20 @@ export function createSqsDialQueue(client: SQSClient, queueUrl: string): DialQue
     // SQS cost of a delivery. A batch succeeds entry by entry, so the entries reported
     // as Failed are sent again, and a job still failing makes the whole call throw (the
     // caller's caller redelivers; a second copy of a job that did go out is harmless).
+    async sendTask(task, delaySeconds) {
+      await client.send(
+        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: serializeQueueTask(task), DelaySeconds: sqsDelay(delaySeconds) }),
+      );
+    },
     async sendMany(items) {
       const chunks: SendMessageBatchRequestEntry[][] = [];
       for (let i = 0; i < items.length; i += BATCH_LIMIT) {
         chunks.push(
-          items
-            .slice(i, i + BATCH_LIMIT)
-            .map(({ job, delaySeconds }, n) => ({
-              Id: String(n),
-              MessageBody: serializeDialJob(job),
-              DelaySeconds: sqsDelay(delaySeconds),
-            })),
+          items.slice(i, i + BATCH_LIMIT).map(({ job, delaySeconds }, n) => ({
+            Id: String(n),
+            MessageBody: serializeDialJob(job),
+            DelaySeconds: sqsDelay(delaySeconds),
+          })),
         );
       }
       await Promise.all(chunks.map((entries) => sendBatch(client, queueUrl, entries)));
@@ -63,16 +66,40 @@ export function serializeDialJob(job: DialJob): string {
   return JSON.stringify({ callId: job.callId, attempt: job.attempt });
 }
 
+export function serializeQueueTask(task: QueueTask): string {
+  return JSON.stringify(task);
+}
+
+export type QueueMessage = { type: 'dial'; job: DialJob } | { type: 'task'; task: QueueTask };
+
+/** A dial job or a task (it has a `kind`); undefined when the body is neither (the consumer drops it). */
+export function parseQueueMessage(body: string): QueueMessage | undefined {
+  const value = parseObject(body);
+  if (!value) return undefined;
+  if ('kind' in value)
+    return typeof value.kind === 'string' && value.kind.length > 0 ? { type: 'task', task: value as QueueTask } : undefined;
+  const job = dialJobOf(value);
+  return job ? { type: 'dial', job } : undefined;
+}
+
 /** undefined when the body is not a dial job (the dial handler drops it). */
 export function parseDialJob(body: string): DialJob | undefined {
+  const value = parseObject(body);
+  return value && !('kind' in value) ? dialJobOf(value) : undefined;
+}
+
+function parseObject(body: string): Record<string, unknown> | undefined {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { callId, attempt } = value as Record<string, unknown>;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function dialJobOf(value: Record<string, unknown>): DialJob | undefined {
+  const { callId, attempt } = value;
   if (typeof callId !== 'string' || callId.length === 0) return undefined;
   if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) return undefined;
   return { callId, attempt };

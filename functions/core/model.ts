@@ -120,4 +120,15 @@ export interface DialJob {
   attempt: number;
 }
 
+/**
+ * Work other than a dial that rides the same queue (HubSpot write-back, operator
+ * notifications, backfill pages): `kind` picks the handler in functions/handlers/tasks.ts,
+ * the other fields are that kind's own. Retried by the queue until it succeeds or
+ * dead-letters, so a task handler must be idempotent.
+ */
+export interface QueueTask {
+  kind: string;
+  [field: string]: unknown;
+}
+
 export const DEFAULT_WORKSPACE = 'default';

@@ -1,6 +1,6 @@
 // The small interfaces core and handlers need from the outside world. Each adapter in
 // functions/adapters implements one of these; tests and the local stack swap them.
-import type { Agent, ApiKeyRecord, CallRecord, CallStatus, DialJob, HubSpotConnection } from './model';
+import type { Agent, ApiKeyRecord, CallRecord, CallStatus, DialJob, HubSpotConnection, QueueTask } from './model';
 
 export interface Page<T> {
   items: T[];
@@ -48,12 +48,15 @@ export interface AttemptDispatcher {
   /** Same as `dispatch` for each item, with the near ones sent in as few requests as the queue allows. */
   dispatchMany(items: { job: DialJob; at: Date }[], now: Date): Promise<void>;
   cancel(job: DialJob): Promise<void>;
+  /** Queues a task (not a dial) to run after `delaySeconds` (at most the queue's 15-minute delay). */
+  dispatchTask(task: QueueTask, delaySeconds: number): Promise<void>;
 }
 
 export interface DialQueue {
   send(job: DialJob, delaySeconds: number): Promise<void>;
   /** Resolves once every job is enqueued; throws when any could not be. */
   sendMany(items: { job: DialJob; delaySeconds: number }[]): Promise<void>;
+  sendTask(task: QueueTask, delaySeconds: number): Promise<void>;
 }
 
 export interface AttemptScheduler {

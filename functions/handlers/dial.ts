@@ -6,12 +6,13 @@ import { buildStatusCallbackUrl } from '../core/callback-url';
 import { recordDialError, recordPlaced, startAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
 import { VoiceProviderError } from '../core/errors';
-import type { Agent, CallRecord, DialJob } from '../core/model';
-import { parseDialJob } from '../adapters/sqs-dial-queue';
+import type { Agent, CallRecord, DialJob, QueueTask } from '../core/model';
+import { parseQueueMessage } from '../adapters/sqs-dial-queue';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { callLogKeys, logger } from '../commons/logger';
+import { taskHandlerFor } from './tasks';
 
-type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'publicBaseUrl' | 'now'>;
+type Deps = AppDeps;
 /** The agent by id, possibly from this container's short-lived cache. */
 type AgentLookup = (id: string) => Promise<Agent | undefined>;
 
@@ -36,11 +37,13 @@ export function createDialHandler(deps: Deps) {
 
 /** true: done with this message (delete it); false: let SQS deliver it again. */
 async function dialRecord(deps: Deps, agents: AgentLookup, record: SQSRecord): Promise<boolean> {
-  const job = parseDialJob(record.body);
-  if (!job) {
-    logger.error('dropping malformed dial job', { messageId: record.messageId });
+  const message = parseQueueMessage(record.body);
+  if (!message) {
+    logger.error('dropping malformed queue message', { messageId: record.messageId });
     return true;
   }
+  if (message.type === 'task') return runTask(deps, message.task, record.messageId);
+  const job = message.job;
   try {
     await dial(deps, agents, job);
     return true;
@@ -48,6 +51,25 @@ async function dialRecord(deps: Deps, agents: AgentLookup, record: SQSRecord): P
     logger.error('dial failed; the queue will redeliver', {
       callId: job.callId,
       attempt: job.attempt,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return false;
+  }
+}
+
+async function runTask(deps: Deps, task: QueueTask, messageId: string): Promise<boolean> {
+  const handler = taskHandlerFor(deps, task.kind);
+  if (!handler) {
+    logger.error('dropping a task of an unknown kind', { messageId, kind: task.kind });
+    return true;
+  }
+  try {
+    await handler(task);
+    return true;
+  } catch (err) {
+    logger.warn('task failed; the queue will redeliver', {
+      messageId,
+      kind: task.kind,
       error: err instanceof Error ? err.message : String(err),
     });
     return false;

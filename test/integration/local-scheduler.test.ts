@@ -148,6 +148,7 @@ describe('local scheduler (dynalite + fauxqs)', () => {
       queue: {
         send: async () => Promise.reject(new Error('queue unavailable')),
         sendMany: async () => Promise.reject(new Error('queue unavailable')),
+        sendTask: async () => Promise.reject(new Error('queue unavailable')),
       },
     });
     await refusing.schedule({ callId: 'c_retry', attempt: 1 }, at(5), 'UTC', T0);
@@ -162,7 +163,11 @@ describe('local scheduler (dynalite + fauxqs)', () => {
     const stuck = createLocalScheduler({
       client: table.client,
       tableName: table.tableName,
-      queue: { send: () => new Promise<void>(() => undefined), sendMany: () => new Promise<void>(() => undefined) },
+      queue: {
+        send: () => new Promise<void>(() => undefined),
+        sendMany: () => new Promise<void>(() => undefined),
+        sendTask: () => new Promise<void>(() => undefined),
+      },
     });
     await stuck.schedule({ callId: 'c_orphan', attempt: 1 }, at(5), 'UTC', T0);
     void stuck.fireDue(at(5));

@@ -2,7 +2,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqsDialQueue, parseDialJob } from '../../functions/adapters/sqs-dial-queue';
+import { createSqsDialQueue, parseDialJob, parseQueueMessage } from '../../functions/adapters/sqs-dial-queue';
 import { ensureQueue, startFauxqs } from '../../local/fauxqs';
 import { localSqsClient, startTestQueue } from '../support/fauxqs';
 
@@ -29,6 +29,21 @@ describe('SQS dial queue (fauxqs)', () => {
     expect(rest).toHaveLength(0);
     expect(message?.Body).toBe('{"callId":"c_1","attempt":1}');
     expect(parseDialJob(message?.Body ?? '')).toEqual({ callId: 'c_1', attempt: 1 });
+  });
+
+  it('carries a task beside the dial jobs, told apart by its kind', async () => {
+    const queue = createSqsDialQueue(sqs.client, sqs.queueUrl);
+    await queue.sendTask({ kind: 'example', callId: 'c_1', attempt: 2 }, 0);
+    await queue.send({ callId: 'c_1', attempt: 2 }, 0);
+
+    const bodies = (await receive(sqs.client, sqs.queueUrl, 1)).map((m) => parseQueueMessage(m.Body ?? ''));
+    expect(bodies).toEqual(
+      expect.arrayContaining([
+        { type: 'task', task: { kind: 'example', callId: 'c_1', attempt: 2 } },
+        { type: 'dial', job: { callId: 'c_1', attempt: 2 } },
+      ]),
+    );
+    expect(bodies).toHaveLength(2);
   });
 
   it('holds a delayed job back until its delay has passed', async () => {
@@ -208,5 +223,12 @@ describe('parseDialJob', () => {
     ['a string attempt', '{"callId":"c_9","attempt":"1"}'],
   ])('rejects %s', (_what, body) => {
     expect(parseDialJob(body)).toBeUndefined();
+  });
+
+  it('never takes a task for a dial job, and drops a task without a kind', () => {
+    expect(parseDialJob('{"kind":"example","callId":"c_9","attempt":4}')).toBeUndefined();
+    expect(parseQueueMessage('{"kind":"","callId":"c_9","attempt":4}')).toBeUndefined();
+    expect(parseQueueMessage('{"kind":7}')).toBeUndefined();
+    expect(parseQueueMessage('{"callId":"c_9","attempt":4}')).toEqual({ type: 'dial', job: { callId: 'c_9', attempt: 4 } });
   });
 });

@@ -1,0 +1,17 @@
+// The queue carries dial jobs and tasks. A task kind is one line here: its handler,
+// built from the same deps as the dial handler. A handler that throws leaves its message
+// for redelivery (and, after the queue's maxReceiveCount, the dead-letter queue), so each
+// must be safe to run twice.
+import type { QueueTask } from '../core/model';
+import type { AppDeps } from '../commons/deps';
+
+export type TaskHandler = (task: QueueTask) => Promise<void>;
+export type TaskDeps = AppDeps;
+
+const taskHandlers: Record<string, (deps: TaskDeps) => TaskHandler> = {};
+
+/** The handler for `kind`, or undefined for a kind this build does not know. */
+export function taskHandlerFor(deps: TaskDeps, kind: string): TaskHandler | undefined {
+  const make = Object.hasOwn(taskHandlers, kind) ? taskHandlers[kind] : undefined;
+  return make?.(deps);
+}
