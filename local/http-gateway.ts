@@ -140,6 +140,10 @@ function toEvent(
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
+  // What a reverse proxy in front of a plain-HTTP listener adds, and what API Gateway
+  // sends as "https": the scheme the caller used, for rebuilding the URL HubSpot signed.
+  // A tunnel's own X-Forwarded-Proto is kept.
+  headers['x-forwarded-proto'] ??= 'http';
   const queryStringParameters: Record<string, string> = {};
   for (const [k, v] of url.searchParams) queryStringParameters[k] = k in queryStringParameters ? `${queryStringParameters[k]},${v}` : v;
   const now = new Date();

@@ -25,6 +25,20 @@ export function headerOf(event: HttpEvent, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The URL the caller used, as HubSpot signs it (v3): `publicBaseUrl` when the operator set
+ * one; else the scheme and host a proxy or tunnel forwarded (X-Forwarded-Proto /
+ * X-Forwarded-Host, first value of each); else the Host header with the listener's scheme,
+ * which API Gateway always sends as X-Forwarded-Proto and is https when absent.
+ */
+export function calledUrl(event: HttpEvent, publicBaseUrl?: string): string {
+  const first = (name: string) => headerOf(event, name)?.split(',')[0]?.trim() || undefined;
+  const proto = first('x-forwarded-proto')?.toLowerCase() === 'http' ? 'http' : 'https';
+  const host = first('x-forwarded-host') ?? headerOf(event, 'host') ?? event.requestContext.domainName;
+  const base = publicBaseUrl || `${proto}://${host}`;
+  return `${base.replace(/\/+$/, '')}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
+}
+
 export function lowerCaseHeaders(event: HttpEvent): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 }

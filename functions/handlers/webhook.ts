@@ -9,6 +9,7 @@ import { authenticateApiKey } from '../commons/auth';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import {
   bodyBytes,
+  calledUrl,
   errorReply,
   headerOf,
   json,
@@ -63,7 +64,12 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
     const rawBody = rawBodyOf(event);
     if (connection.clientSecret) {
       const check = verifyHubSpotSignature(
-        { method: event.requestContext.http.method, url: requestUrl(event), rawBody, headers: lowerCaseHeaders(event) },
+        {
+          method: event.requestContext.http.method,
+          url: calledUrl(event, process.env.PUBLIC_BASE_URL),
+          rawBody,
+          headers: lowerCaseHeaders(event),
+        },
         connection.clientSecret,
         now,
       );
@@ -136,12 +142,6 @@ function hubspotFailure(err: unknown, log: Record<string, unknown>): HttpResult 
   }
   logger.error('delivery failed', { ...log, error: err instanceof Error ? err.message : String(err) });
   return errorReply(500, 'internal_error', 'the delivery could not be stored; HubSpot will redeliver it');
-}
-
-/** The URL HubSpot signed: the public host it called, the path and the raw query. */
-function requestUrl(event: HttpEvent): string {
-  const base = process.env.PUBLIC_BASE_URL || `https://${headerOf(event, 'host') ?? event.requestContext.domainName}`;
-  return `${base.replace(/\/$/, '')}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
 }
 
 let handlerInstance: ReturnType<typeof createWebhookHandler> | undefined;

@@ -216,10 +216,21 @@ describe('HubSpot signature v3 on the webhook', () => {
   });
   afterAll(() => t.stop());
 
-  function signedHeaders(path: string, body: string, timestamp = Date.now()) {
-    const uri = `https://${new URL(t.stack.publicUrl).host}${path}`;
+  /** HubSpot's v3 signature over the URL it called (`base` + path). */
+  function signedHeaders(path: string, body: string, timestamp = Date.now(), base = t.stack.publicUrl) {
+    const uri = `${base}${path}`;
     const signature = createHmac('sha256', secret).update(`POST${uri}${body}${timestamp}`).digest('base64');
     return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(timestamp) };
+  }
+
+  function delivery(contactId: string) {
+    t.hubspot.contacts.set(contactId, { phone: '+14155550130' });
+    const q = { agent_id: agentId, type: 'hubspot', x_api_key: key };
+    return {
+      q,
+      path: `/call/crm-webhook?${new URLSearchParams(q)}`,
+      body: JSON.stringify(creationEvents([contactId], t.hubspot.portalId)),
+    };
   }
 
   it('accepts a correctly signed delivery and rejects a bad, stale or missing signature with 401', async () => {
@@ -238,5 +249,47 @@ describe('HubSpot signature v3 on the webhook', () => {
     const ok = await t.webhook(q, body, signedHeaders(path, body));
     expect(ok.status).toBe(200);
     expect(ok.body.accepted).toBe(1);
+  });
+
+  it('checks the URL HubSpot called on the plain-HTTP local listener when PUBLIC_BASE_URL is not set', async () => {
+    const { q, path, body } = delivery('5002');
+    expect(t.stack.publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const httpsInstead = signedHeaders(path, body, Date.now(), t.stack.publicUrl.replace('http:', 'https:'));
+    const refused = await t.webhook(q, body, httpsInstead);
+    expect(refused).toMatchObject({ status: 401, body: { error: 'invalid_signature' } });
+
+    const accepted = await t.webhook(q, body, signedHeaders(path, body));
+    expect(accepted).toMatchObject({ status: 200, body: { accepted: 1 } });
+  });
+
+  it('checks the URL a tunnel forwarded (X-Forwarded-Proto / X-Forwarded-Host)', async () => {
+    const { q, path, body } = delivery('5003');
+    const tunnel = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'hubdial.tunnel.example' };
+    const forLocal = await t.webhook(q, body, { ...tunnel, ...signedHeaders(path, body) });
+    expect(forLocal.status).toBe(401);
+
+    const signed = signedHeaders(path, body, Date.now(), 'https://hubdial.tunnel.example');
+    expect((await t.webhook(q, body, { ...tunnel, ...signed })).status).toBe(200);
+    // The scheme alone forwarded: the Host header names the host.
+    const { q: q2, path: path2, body: body2 } = delivery('5004');
+    const host = new URL(t.stack.publicUrl).host;
+    const schemeOnly = await t.webhook(q2, body2, {
+      'x-forwarded-proto': 'https',
+      ...signedHeaders(path2, body2, Date.now(), `https://${host}`),
+    });
+    expect(schemeOnly.status).toBe(200);
+  });
+
+  it('checks the URL under PUBLIC_BASE_URL when the operator set one', async () => {
+    const { q, path, body } = delivery('5005');
+    const before = process.env.PUBLIC_BASE_URL;
+    process.env.PUBLIC_BASE_URL = 'https://calls.example.com/';
+    try {
+      expect((await t.webhook(q, body, signedHeaders(path, body))).status).toBe(401);
+      expect((await t.webhook(q, body, signedHeaders(path, body, Date.now(), 'https://calls.example.com'))).status).toBe(200);
+    } finally {
+      if (before === undefined) delete process.env.PUBLIC_BASE_URL;
+      else process.env.PUBLIC_BASE_URL = before;
+    }
   });
 });
