@@ -38,6 +38,19 @@ export interface ChildStack {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * The test's own environment minus everything that configures hubdial or the AWS SDK: a
+ * shell where an operator exported DYNAMODB_ENDPOINT or SQS_ENDPOINT for their own
+ * `npm start` (or AWS_ENDPOINT_URL for LocalStack) must not point the child at shared
+ * tables and queues that another process is working on.
+ */
+const HUBDIAL_SETTINGS =
+  /^(DYNAMODB_ENDPOINT|SQS_ENDPOINT|PUBLIC_BASE_URL|HUBSPOT_BASE_URL|RETENTION_DAYS|PORT|ADMIN_PORT|LOG_LEVEL|HUBDIAL_.*|AWS_.*)$/;
+
+function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !HUBDIAL_SETTINGS.test(name)));
+}
+
 const running = new Set<number>();
 // A child is spawned detached (its own process group, so one signal reaches tsx and the
 // node process under it): make sure a crashed or interrupted test run never leaves one behind.
@@ -49,7 +62,7 @@ export async function startChildStack(opts: ChildStackOptions): Promise<ChildSta
   const publicUrl = `http://127.0.0.1:${opts.port}`;
   const bin = join(ROOT, 'node_modules/.bin');
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inheritedEnvironment(),
     // tsx's shebang is `env node`: the project's pinned Node 22 must come first on PATH.
     PATH: `${bin}:${process.env.PATH ?? ''}`,
     PORT: String(opts.port),

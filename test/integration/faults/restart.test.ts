@@ -120,11 +120,7 @@ class Operator {
         .join(', ')}`,
       30_000,
     ).catch(async (err) => {
-      const missing = new Set(contactIds.filter((id) => this.requestsFor(id).length === 0));
-      const stuck = (await this.calls()).filter((c) => missing.has(c.contactId)).map((c) => `${c.contactId}:${c.status}:${c.reason}`);
-      throw new Error(
-        `${(err as Error).message}\ntheir call records: ${stuck.slice(0, 10).join(' | ')}\n--- hubdial output ---\n${this.child?.output().slice(-4000)}`,
-      );
+      throw new Error(`${(err as Error).message}\n${await this.diagnose(contactIds)}`);
     });
     for (let i = 0; i < contactIds.length; i += 20) {
       const answers = await Promise.all(
@@ -142,6 +138,29 @@ class Operator {
     const dialledTwice = contactIds.filter((id) => this.requestsFor(id).length !== 1);
     expect(dialledTwice).toEqual([]);
   }
+
+  /**
+   * What a failed wait saw, so a red run says where the contacts got stuck: the call
+   * records of those not dialled (status, reason, attempts), what the voice back end
+   * received, what the SQS API was asked (when a proxy watches it), and hubdial's output.
+   */
+  async diagnose(contactIds: string[]): Promise<string> {
+    const missing = new Set(contactIds.filter((id) => this.requestsFor(id).length === 0));
+    const records = (await this.calls().catch(() => [])).filter((c) => missing.has(c.contactId));
+    const lines = records.map((c) => `  ${c.contactId} ${c.status}: ${c.reason}; attempts ${JSON.stringify(c.attempts)}`);
+    const mine = this.voice.requests.filter((r) => contactIds.some((id) => r.body?.callId === this.callIdOf(id)));
+    return [
+      `${missing.size} of ${contactIds.length} contacts never reached the voice back end; ${records.length} of them have a call record:`,
+      ...lines.slice(0, 20),
+      `voice back end: ${this.voice.requests.length} requests in all, ${mine.length} for these contacts`,
+      ...(this.watch ? [`SQS API calls seen: ${this.watch()}`] : []),
+      '--- hubdial output (tail) ---',
+      this.child?.output().slice(-6000) ?? '(not running)',
+    ].join('\n');
+  }
+
+  /** Set by a test that watches the SQS API through a proxy. */
+  watch: (() => string) | undefined;
 
   async stop(): Promise<void> {
     await this.child?.stop();
@@ -184,7 +203,8 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
     const dataDir = mkdtempSync(join(tmpdir(), 'hubdial-restart-'));
     dataDirs.push(dataDir);
     const [port, adminPort] = (await freePorts(2)) as [number, number];
-    const op = new Operator({ dataDir, port, adminPort, hubspotBaseUrl: hubspot.url, env }, hubspot, voice);
+    // INFO: a failure message then carries every dial decision of the child.
+    const op = new Operator({ dataDir, port, adminPort, hubspotBaseUrl: hubspot.url, env, logLevel: 'INFO' }, hubspot, voice);
     operators.push(op);
     return op;
   }
@@ -273,6 +293,7 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
     const proxy = await startSendHoldingProxy(sqs);
     try {
       const op = await newOperator({ SQS_ENDPOINT: proxy.url });
+      op.watch = () => proxy.describe();
       await op.start();
       await op.setup();
       const delivery = deliveryOf('D1', makeContacts(40, 40_001), hubspot, 1);
@@ -312,12 +333,15 @@ async function startSendHoldingProxy(upstream: LocalSqs) {
   const target = new URL(upstream.endpoint);
   const held = new Set<ServerResponse>();
   const state = { holdSends: false };
+  const seen = new Map<string, number>();
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const action = req.headers['x-amz-target'];
+      const name = `${String(action).replace('AmazonSQS.', '')}${state.holdSends ? ' (held)' : ''}`;
+      seen.set(name, (seen.get(name) ?? 0) + 1);
       if (state.holdSends && (action === 'AmazonSQS.SendMessage' || action === 'AmazonSQS.SendMessageBatch')) {
         held.add(res);
         res.on('close', () => held.delete(res));
@@ -346,6 +370,7 @@ async function startSendHoldingProxy(upstream: LocalSqs) {
     set holdSends(value: boolean) {
       state.holdSends = value;
     },
+    describe: () => [...seen].map(([name, n]) => `${name} x${n}`).join(', '),
     /** Stops holding and drops what was held (its sender is gone). */
     release() {
       state.holdSends = false;
