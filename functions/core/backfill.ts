@@ -90,6 +90,10 @@ export function parseBackfillInput(
 function parseInstant(raw: unknown): Date | undefined {
   if (typeof raw !== 'string' || !ISO_8601.test(raw.trim())) return undefined;
   const text = raw.trim();
+  // Date would roll 2026-02-30 over into March rather than refuse it.
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return undefined;
   const at = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
   return Number.isNaN(at.getTime()) ? undefined : at;
 }
