@@ -67,3 +67,51 @@ it('calls create calls one contact, and a second run names the existing call', a
   expect(missing.code).toBe(1);
   expect(missing.stderr).toMatch(/parameter: contactId/);
 });
+
+describe('hubdial backfill', () => {
+  const since = '2026-08-01T00:00:00Z';
+  const until = '2026-08-02T00:00:00Z';
+
+  beforeAll(() => {
+    for (let i = 0; i < 120; i++) {
+      t.hubspot.contacts.set(String(900_001 + i), {
+        firstname: 'Ada',
+        phone: `+1415555${String(1000 + i)}`,
+        createdate: new Date(Date.parse(since) + i * 60_000).toISOString(),
+      });
+    }
+  });
+
+  it('starts a backfill, shows progress on stderr and ends with a summary', async () => {
+    const res = await hubdial(['backfill', '--agent', agentId, '--since', since, '--until', until, '--poll-ms', '100']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/Backfill bf_\S+ is done/);
+    expect(res.stdout).toMatch(/Found:\s+120/);
+    expect(res.stdout).toMatch(/Accepted:\s+120 \(new calls\)/);
+    expect(res.stdout).toMatch(/Duplicates:\s+0/);
+    expect(res.stderr).toMatch(/backfill \[.*\] 120\/120 found \| 120 accepted \| 0 duplicates \| 0 rejected/);
+
+    // Again, as JSON: nothing new.
+    const again = await hubdial(['--json', 'backfill', '--agent', agentId, '--since', since, '--until', until, '--poll-ms', '100']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'done', found: 120, accepted: 0, duplicates: 120, rejected: 0 });
+  }, 60_000);
+
+  it('--detach prints the id; --id follows it', async () => {
+    const started = await hubdial(['--json', 'backfill', '--agent', agentId, '--since', since, '--until', until, '--detach']);
+    const { id } = JSON.parse(started.stdout);
+    expect(id).toMatch(/^bf_/);
+    const followed = await hubdial(['--json', 'backfill', '--id', id, '--poll-ms', '100']);
+    expect(JSON.parse(followed.stdout)).toMatchObject({ id, status: 'done', duplicates: 120 });
+  }, 60_000);
+
+  it('bad input names the field; missing flags are usage errors', async () => {
+    const bad = await hubdial(['backfill', '--agent', agentId, '--since', 'yesterday']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/parameter: since/);
+    const none = await hubdial(['backfill', '--since', since]);
+    expect(none.stderr).toMatch(/--agent is required/);
+    const unknown = await hubdial(['backfill', '--agent', 'agt_nope', '--since', since]);
+    expect(unknown.stderr).toMatch(/agent_not_found/);
+  });
+});
