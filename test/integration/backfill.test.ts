@@ -1,6 +1,7 @@
 // Backfill after an outage, through the real admin handler, page task, intake and dial
 // path on the embedded stack, against the fake HubSpot's search endpoint.
 import { deriveCallId } from '../../functions/core/call-id';
+import { createBackfillPageHandler } from '../../functions/handlers/backfill-page';
 import { makeContacts } from '../fakes/fake-hubspot';
 import { creationEvents, HUBSPOT_TOKEN, startTestStack, waitFor, type TestStack } from '../support/local-stack';
 
@@ -151,6 +152,28 @@ describe('backfill limits and failures', () => {
     expect((sent[1]?.body as any).after).toBeUndefined();
     expect((sent[1]?.at as number) - (sent[0]?.at as number)).toBeGreaterThanOrEqual(2000);
     for (const id of ids) expect((await t.admin('GET', `/admin/calls/${callIdOf(id)}`)).status).toBe(200);
+  }, 60_000);
+
+  it('a page task delivered twice (or run again by hand) adds its counts once', async () => {
+    const since = '2026-07-01T00:00:00.000Z';
+    const ids = addContacts(300, 400_001, since, DAY);
+    const started = await t.admin('POST', '/admin/backfill', { agentId, since, until: new Date(Date.parse(since) + DAY).toISOString() });
+    const jobId: string = started.body.id;
+    // The queue's at-least-once delivery, exaggerated: every page handed to the queue twice
+    // more, and page 0 run three times at once beside the queued copy.
+    const page = createBackfillPageHandler(t.stack.deps);
+    const task = (n: number) => ({ kind: 'backfill-page', jobId, page: n });
+    await Promise.all([page(task(0)), page(task(0)), page(task(0))]);
+    for (const n of [0, 1, 2, 0, 1, 2]) await t.stack.deps.dispatcher.dispatchTask(task(n), 0);
+    const done = await finished(jobId);
+    expect(done).toMatchObject({ status: 'done', found: 300, rejected: 0, pages: 3 });
+    expect(done.accepted + done.duplicates).toBe(300);
+    for (const id of ids) expect((await t.admin('GET', `/admin/calls/${callIdOf(id)}`)).body.contactId).toBe(id);
+    await waitFor(
+      async () => (ids.every((id) => t.voice.requests.some((r: any) => r.body.callId === callIdOf(id))) ? true : undefined),
+      'every contact rung',
+    );
+    for (const id of ids) expect(t.voice.requests.filter((r: any) => r.body.callId === callIdOf(id))).toHaveLength(1);
   }, 60_000);
 
   it('bad input is a 400 naming the field and starts nothing', async () => {

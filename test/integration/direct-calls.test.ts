@@ -49,6 +49,27 @@ describe('calls that do not wait for a webhook: test call and one contact by han
     expect(t.hubspot.engagements).toEqual([]);
   });
 
+  it('with the simulator (the README quick start) the test call settles by itself', async () => {
+    const sim = await t.admin('POST', '/admin/agents', {
+      name: 'Try',
+      timezone: 'Europe/London',
+      defaultCountry: 'GB',
+      variables: [],
+      voice: { provider: 'simulator', outcomes: ['completed'] },
+      writeBackToHubSpot: true,
+    });
+    expect(sim.status).toBe(201);
+    const before = t.hubspot.requests.length;
+    const res = await t.admin('POST', `/admin/agents/${sim.body.id}/test-call`, { to: '+442079460018' });
+    expect(res.status).toBe(201);
+    const settled = await waitFor(async () => {
+      const call = (await t.admin('GET', `/admin/calls/${res.body.callId}`)).body;
+      return call.status === 'completed' ? call : undefined;
+    }, 'the simulated test call to complete');
+    expect(settled).toMatchObject({ test: true, attempts: [{ number: 1, outcome: 'completed' }] });
+    expect(t.hubspot.requests.slice(before)).toEqual([]);
+  });
+
   it('a test call with a bad number is a 400 naming `to`, and stores nothing', async () => {
     const before = (await t.admin('GET', '/admin/calls?limit=100')).body.items.length;
     for (const body of [{}, { to: '12' }, { to: 'not a number' }, { to: 14155552671 }]) {
