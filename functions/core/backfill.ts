@@ -44,6 +44,8 @@ export interface BackfillJob {
   page: number;
   /** When the last search went out, so the next one (maybe in another container) keeps HubSpot's pace. */
   lastSearchAt?: string;
+  /** Searches of the current page that found HubSpot unavailable (5xx, timeout) in a row. */
+  unavailableTries?: number;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -125,6 +127,25 @@ export function searchWaitMs(job: BackfillJob, now: Date): number {
   return Math.max(0, Date.parse(job.lastSearchAt) + SEARCH_SPACING_MS - now.getTime());
 }
 
+/** Tries of one page while HubSpot is unavailable before the job gives up (about 35 minutes of backoff). */
+export const MAX_UNAVAILABLE_TRIES = 10;
+
+/**
+ * HubSpot was unavailable for this page: wait longer each time (5 s doubling, at most
+ * the queue's 15 minutes), then give up with the reason rather than leave a job running
+ * that nothing advances.
+ */
+export function retryUnavailable(job: BackfillJob, reason: string, now: Date): { job: BackfillJob; delaySeconds: number } {
+  const tries = (job.unavailableTries ?? 0) + 1;
+  if (tries >= MAX_UNAVAILABLE_TRIES) {
+    return { job: failBackfill(job, `HubSpot was unavailable ${tries} times in a row: ${reason}`, now), delaySeconds: 0 };
+  }
+  return {
+    job: { ...job, unavailableTries: tries, updatedAt: now.toISOString(), version: job.version + 1 },
+    delaySeconds: Math.min(900, 5 * 2 ** (tries - 1)),
+  };
+}
+
 /** The range being paged holds more than HubSpot pages through: search its two halves instead. */
 export function splitCurrentRange(job: BackfillJob, searchedAt: Date, total: number): BackfillJob | { fail: string } {
   const [current, ...rest] = job.ranges;
@@ -178,6 +199,7 @@ function advanced(job: BackfillJob, searchedAt: Date, changes: Partial<BackfillJ
     version: job.version + 1,
   };
   if (next.after === undefined) delete next.after;
+  delete next.unavailableTries;
   return next;
 }
 

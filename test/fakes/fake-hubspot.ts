@@ -29,7 +29,7 @@ export interface FakeHubSpot {
   contacts: Map<string, FakeContact>;
   /** Bodies POSTed to /crm/v3/objects/calls. */
   engagements: unknown[];
-  /** Every request seen; `path` includes the query string, `at` is Date.now() on arrival. */
+  /** Every request seen; `path` includes the query string, `at` (not enumerable) is Date.now() on arrival. */
   requests: { method: string; path: string; body?: unknown; at: number }[];
   /** Contacts read one by one or by batch read (not by search): a backfill must leave it at 0. */
   contactReads: number;
@@ -109,12 +109,14 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
       const correlationId = randomUUID();
       const target = new URL(req.url ?? '/', 'http://fake');
       const body = raw ? parseJson(raw) : undefined;
-      fake.requests.push({
+      const seen = {
         method: req.method ?? 'GET',
         path: `${target.pathname}${target.search}`,
         ...(raw ? { body: body ?? raw } : {}),
-        at: Date.now(),
-      });
+      };
+      // Not enumerable: tests that compare `requests` with toEqual see only method, path and body.
+      Object.defineProperty(seen, 'at', { value: Date.now(), enumerable: false });
+      fake.requests.push(seen as (typeof fake.requests)[number]);
 
       const script = scripted.shift();
       const answer: Handled & { delayMs?: number } = script ?? route(req, target, raw, body, correlationId);

@@ -176,6 +176,20 @@ describe('backfill limits and failures', () => {
     for (const id of ids) expect(t.voice.requests.filter((r: any) => r.body.callId === callIdOf(id))).toHaveLength(1);
   }, 60_000);
 
+  it('HubSpot unavailable (503) for a page: the page is tried again later, nothing is lost', async () => {
+    const since = '2026-06-01T00:00:00.000Z';
+    const ids = addContacts(120, 500_001, since, DAY);
+    t.hubspot.failNext(1, { status: 503, body: { status: 'error', message: 'Service Unavailable', category: 'SERVICE_UNAVAILABLE' } });
+    const before = searches().length;
+    const started = await t.admin('POST', '/admin/backfill', { agentId, since, until: new Date(Date.parse(since) + DAY).toISOString() });
+    const done = await finished(started.body.id);
+    expect(done).toMatchObject({ status: 'done', found: 120, accepted: 120, duplicates: 0 });
+    const sent = searches().slice(before);
+    expect(sent).toHaveLength(3);
+    expect((sent[1]?.at as number) - (sent[0]?.at as number)).toBeGreaterThanOrEqual(5000);
+    for (const id of ids) expect((await t.admin('GET', `/admin/calls/${callIdOf(id)}`)).status).toBe(200);
+  }, 60_000);
+
   it('bad input is a 400 naming the field and starts nothing', async () => {
     const before = searches().length;
     const cases: [unknown, string][] = [

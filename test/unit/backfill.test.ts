@@ -2,7 +2,9 @@ import {
   failBackfill,
   newBackfillJob,
   parseBackfillInput,
+  MAX_UNAVAILABLE_TRIES,
   recordPage,
+  retryUnavailable,
   SEARCH_SPACING_MS,
   searchWaitMs,
   splitCurrentRange,
@@ -80,4 +82,20 @@ describe('the job advancing page by page', () => {
     const failed = failBackfill({ ...base(), found: 7 }, 'token revoked', NOW);
     expect(failed).toMatchObject({ status: 'failed', error: 'token revoked', found: 7, version: 2 });
   });
+});
+
+it('backs off while HubSpot is unavailable, then fails with the reason; a page that goes through resets the count', () => {
+  let job = base();
+  const delays: number[] = [];
+  for (let i = 1; i < MAX_UNAVAILABLE_TRIES; i++) {
+    const retry = retryUnavailable(job, 'HubSpot failed the contact search (503)', NOW);
+    expect(retry.job.status).toBe('running');
+    delays.push(retry.delaySeconds);
+    job = retry.job;
+  }
+  expect(delays).toEqual([5, 10, 20, 40, 80, 160, 320, 640, 900]);
+  const last = retryUnavailable(job, 'HubSpot failed the contact search (503)', NOW);
+  expect(last.job).toMatchObject({ status: 'failed', error: expect.stringMatching(/unavailable 10 times in a row: HubSpot failed/) });
+  const recovered = recordPage(job, NOW, { total: 0, results: [] }, { accepted: 0, duplicates: 0, rejected: 0 });
+  expect(recovered.unavailableTries).toBeUndefined();
 });
