@@ -71,6 +71,25 @@ export interface Call {
   timezone?: string;
   createdAt?: string;
   updatedAt?: string;
+  /** A test call placed by an operator (no HubSpot contact). */
+  test?: boolean;
+}
+
+export interface CallCreated {
+  callId: string;
+  status: CallStatus;
+  reason: string;
+}
+
+export interface BackfillProgress {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  found: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  error?: string;
+  total?: number | null;
 }
 
 export interface CallPage {
@@ -171,6 +190,22 @@ export class AdminClient {
 
   cancelCall(id: string): Promise<Call> {
     return this.request('POST', `/admin/calls/${encodeURIComponent(id)}/cancel`);
+  }
+
+  testCall(agentId: string, body: { to: string; variables?: Record<string, string> }): Promise<CallCreated> {
+    return this.request('POST', `/admin/agents/${encodeURIComponent(agentId)}/test-call`, { body });
+  }
+
+  createCall(body: { agentId: string; contactId: string }): Promise<CallCreated> {
+    return this.request('POST', '/admin/calls', { body });
+  }
+
+  startBackfill(body: { agentId: string; since: string; until?: string }): Promise<{ id: string }> {
+    return this.request('POST', '/admin/backfill', { body });
+  }
+
+  getBackfill(id: string): Promise<BackfillProgress> {
+    return this.request('GET', `/admin/backfill/${encodeURIComponent(id)}`);
   }
 
   private async request<T>(

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { AdminApiError, AdminUnreachableError } from './admin-client';
 import { registerAgents } from './commands/agents';
 import { registerApiKeys } from './commands/api-keys';
+import { registerBackfill } from './commands/backfill';
 import { registerCalls } from './commands/calls';
 import { registerHubSpot } from './commands/hubspot';
 import { registerWebhookUrl } from './commands/webhook-url';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo): Command {
   registerHubSpot(program, io);
   registerCalls(program, io);
   registerWebhookUrl(program, io);
+  registerBackfill(program, io);
   return program;
 }
 

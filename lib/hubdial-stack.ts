@@ -78,12 +78,11 @@ export class HubdialStack extends Stack {
     const all = { webhook, callStatus, admin, dial, sweeper };
     for (const f of Object.values(all)) grantStore(f.fn, calls.resourceArns(), { admin: f === admin });
     // Everything that hands an attempt to the dispatcher: SQS delay for soon, a schedule for later.
-    for (const f of [webhook, callStatus, dial, sweeper]) {
+    // The admin function does too: test calls, one contact by hand, a backfill's first page.
+    for (const f of [webhook, callStatus, dial, sweeper, admin]) {
       grantSendDialJobs(f.fn, queues.queue);
       scheduler.grantManageSchedules(f.fn);
     }
-    // Cancelling a call only removes its pending schedule.
-    scheduler.grantDeleteSchedules(admin.fn);
 
     dial.fn.addEventSource(
       new SqsEventSource(queues.queue, {

@@ -5,6 +5,7 @@ import type { Agent, VariableMapping } from '../admin-client';
 import { callDefaultsFrom, collectVariable, parseBoolean, parseGaps, parseRetries, parseWindow, type CallFlags } from '../call-options';
 import { cliFor, UsageError, type Cli, type CliIo } from '../context';
 import { formatTime, keyValues, safeUrl, table } from '../format';
+import { registerTestCall } from './test-call';
 
 interface AgentFlags extends CallFlags {
   fromFile?: string;
@@ -108,6 +109,8 @@ export function registerAgents(program: Command, io: CliIo): void {
       if (cli.json) return cli.printJson({ id, deleted: true });
       cli.out(`Deleted agent ${id}.`);
     });
+
+  registerTestCall(agents, io);
 }
 
 function withAgentFlags(cmd: Command): Command {

@@ -5,6 +5,7 @@ import { parsePositiveInt } from '../call-options';
 import { cliFor, UsageError, type Cli, type CliIo } from '../context';
 import { formatTime, keyValues, table, truncate } from '../format';
 import { CALL_STATUSES } from '../../functions/core/model';
+import { registerCreateCall } from './calls-create';
 
 export function registerCalls(program: Command, io: CliIo): void {
   const calls = program.command('calls').description('call history: status, attempts and the reason for each change');
@@ -27,9 +28,9 @@ export function registerCalls(program: Command, io: CliIo): void {
           ['ID', 'STATUS', 'AGENT', 'CONTACT', 'TO', 'ATTEMPTS', 'UPDATED', 'REASON'],
           page.items.map((c) => [
             c.id,
-            c.status,
+            c.test ? `${c.status} (test)` : c.status,
             c.agentId,
-            c.contactId,
+            c.test ? '(test call)' : c.contactId,
             c.to,
             c.attempts.length,
             formatTime(c.updatedAt),
@@ -68,6 +69,8 @@ export function registerCalls(program: Command, io: CliIo): void {
         ]),
       );
     });
+
+  registerCreateCall(calls, io);
 }
 
 async function allPages(cli: Cli, query: { agentId?: string; status?: string; limit?: number; cursor?: string }): Promise<CallPage> {
@@ -95,7 +98,8 @@ export function describeCall(call: Call): string {
     ['Reason', call.reason],
     ['Agent', call.agentId],
     ['Portal', call.portalId],
-    ['Contact', call.contactId],
+    ['Contact', call.test ? '(none: a test call, never written back to HubSpot)' : call.contactId],
+    ['Test call', call.test ? 'yes' : undefined],
     ['To', call.to ?? '(no usable phone number)'],
     [
       'Variables',

@@ -1,3 +1,4 @@
+import type { BackfillJob } from '../core/backfill';
 import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection } from '../core/model';
 import { fromAttributeMap, toAttributeMap, type Item } from './dynamo-codec';
 import { TABLE_KEYS } from './table-definition';
@@ -9,6 +10,7 @@ import { TABLE_KEYS } from './table-definition';
 //   API key       APIKEY#<keyHash>   APIKEY      -                                        -
 //   agent         AGENT#<id>         AGENT       WORKSPACE#<ws>#AGENTS / <createdAt>#<id>  -
 //   HubSpot conn. HUBSPOT#<ws>       CONNECTION  -                                        -
+//   backfill job  BACKFILL#<id>      BACKFILL    -                                        -
 //   call          CALL#<id>          CALL        AGENT#<agentId> / <createdAt>#<id>       STATUS#<status> / <dueAt>#<id> (dueAt: pending attempt time when scheduled, else updatedAt)
 
 const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
@@ -27,7 +29,12 @@ export const keys = {
   agent: (id: string): Item => ({ pk: s(`AGENT#${id}`), sk: s('AGENT') }),
   hubspot: (workspaceId: string): Item => ({ pk: s(`HUBSPOT#${workspaceId}`), sk: s('CONNECTION') }),
   call: (id: string): Item => ({ pk: s(`${CALL_PK_PREFIX}${id}`), sk: s('CALL') }),
+  backfill: (id: string): Item => ({ pk: s(`BACKFILL#${id}`), sk: s('BACKFILL') }),
 };
+
+export function backfillItem(job: BackfillJob): Item {
+  return { ...toAttributeMap(job), ...keys.backfill(job.id) };
+}
 
 /** A secondary index: its name and key attribute names. */
 export interface CallIndex {

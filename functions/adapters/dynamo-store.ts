@@ -10,11 +10,22 @@ import {
   type DynamoDBClient,
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
+import type { BackfillJob } from '../core/backfill';
 import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection } from '../core/model';
 import type { Store } from '../core/ports';
 import type { Item } from './dynamo-codec';
 import { listCalls, listStaleCalls, type Readers } from './dynamo-call-listing';
-import { AGENTS_BY_WORKSPACE, agentItem, agentsPartition, apiKeyItem, callItem, hubspotItem, keys, recordOf } from './dynamo-items';
+import {
+  AGENTS_BY_WORKSPACE,
+  agentItem,
+  agentsPartition,
+  apiKeyItem,
+  backfillItem,
+  callItem,
+  hubspotItem,
+  keys,
+  recordOf,
+} from './dynamo-items';
 
 // The Store port over the single table (layout in dynamo-items.ts). Writes that must not
 // overwrite or must not race are conditional puts; there are no transactions, so each
@@ -198,5 +209,20 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
 
     listCalls: (query) => listCalls(readers, query),
     listStaleCalls: (status, before, limit) => listStaleCalls(readers.query, status, before, limit),
+
+    createBackfillJob: (job: BackfillJob) => put(backfillItem(job), ABSENT),
+
+    async getBackfillJob(id: string) {
+      const item = await get(keys.backfill(id));
+      return item && recordOf<BackfillJob>(item);
+    },
+
+    // Two deliveries of one page task race here: only the first advance (and its counts) lands.
+    updateBackfillJob: (job: BackfillJob) =>
+      put(backfillItem(job), {
+        expression: '#version = :previous',
+        names: { '#version': 'version' },
+        values: { ':previous': { N: String(job.version - 1) } },
+      }),
   };
 }

@@ -4,6 +4,7 @@
 import {
   BasicApi as ContactsBasicApi,
   BatchApi as ContactsBatchApi,
+  SearchApi as ContactsSearchApi,
   createConfiguration as createContactsConfiguration,
   Observable as ContactsObservable,
   ServerConfiguration as ContactsServerConfiguration,
@@ -26,7 +27,7 @@ export interface HubSpotSdkConfig {
 }
 
 export interface HubSpotSdk {
-  contacts: { basicApi: ContactsBasicApi; batchApi: ContactsBatchApi };
+  contacts: { basicApi: ContactsBasicApi; batchApi: ContactsBatchApi; searchApi: ContactsSearchApi };
   calls: { basicApi: CallsBasicApi };
   /** A raw GET, as `Client.apiRequest` sends it: for endpoints with no generated module. */
   get(path: string): Promise<Response>;
@@ -47,7 +48,11 @@ export function createHubSpotSdk(config: HubSpotSdkConfig): HubSpotSdk {
     ApiClientConfigurator.getParams(sdkConfig, CallsServerConfiguration, CallsObservable, CallsObservable),
   );
   return {
-    contacts: { basicApi: new ContactsBasicApi(contacts), batchApi: new ContactsBatchApi(contacts) },
+    contacts: {
+      basicApi: new ContactsBasicApi(contacts),
+      batchApi: new ContactsBatchApi(contacts),
+      searchApi: new ContactsSearchApi(contacts),
+    },
     calls: { basicApi: new CallsBasicApi(calls) },
     get: (path) => HttpClient.send(new Request(sdkConfig, { method: 'GET', path })),
   };

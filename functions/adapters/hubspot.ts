@@ -6,6 +6,7 @@ import { AssociationTypes } from '@hubspot/api-client/lib/src/enums/AssociationT
 import { HubSpotError } from '../core/errors';
 import type { ContactProperties, HubSpotApi } from '../core/ports';
 import { createHubSpotSdk } from './hubspot-sdk';
+import { contactSearchRequest, paceSearch } from './hubspot-search';
 
 export const DEFAULT_HUBSPOT_BASE_URL = 'https://api.hubapi.com';
 /** Per request: keeps a webhook delivery well inside HubSpot's 5 s reply limit. */
@@ -79,6 +80,18 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
         if (err instanceof HubSpotError && err.kind === 'not-found') return undefined;
         throw err;
       }
+    },
+
+    async searchContactsCreated(range, properties, opts) {
+      await paceSearch(accessToken);
+      const reply = await attempt(`contact search (created ${range.since} to ${range.until})`, () =>
+        contacts.searchApi.doSearch(contactSearchRequest(range, properties, opts)),
+      );
+      return {
+        total: reply.total,
+        results: reply.results.map((c) => ({ id: c.id, properties: c.properties })),
+        ...(reply.paging?.next?.after ? { nextAfter: reply.paging.next.after } : {}),
+      };
     },
 
     async createCallEngagement(input) {

@@ -57,6 +57,8 @@ export interface CallRecord {
   updatedAt: string;
   /** Optimistic-concurrency counter: every stored change bumps it by one. */
   version: number;
+  /** A test call placed by an operator (no HubSpot contact): never written back to HubSpot. */
+  test?: boolean;
 }
 
 export interface VariableMapping {

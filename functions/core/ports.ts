@@ -1,5 +1,6 @@
 // The small interfaces core and handlers need from the outside world. Each adapter in
 // functions/adapters implements one of these; tests and the local stack swap them.
+import type { BackfillJob } from './backfill';
 import type { Agent, ApiKeyRecord, CallRecord, CallStatus, DialJob, HubSpotConnection, QueueTask } from './model';
 
 export interface Page<T> {
@@ -40,6 +41,24 @@ export interface Store {
    * call is due at its pending attempt's time, any other at its last update.
    */
   listStaleCalls(status: CallStatus, before: string, limit: number): Promise<CallRecord[]>;
+
+  /** Conditional put: false when a job with this id is already stored. */
+  createBackfillJob(job: BackfillJob): Promise<boolean>;
+  getBackfillJob(id: string): Promise<BackfillJob | undefined>;
+  /** Stores `job` only if the stored version is still `job.version - 1` (as updateCall). */
+  updateBackfillJob(job: BackfillJob): Promise<boolean>;
+}
+
+/** Is this E.164 number on the workspace's do-not-call list? */
+export type DoNotCallCheck = (workspaceId: string, e164: string) => Promise<boolean>;
+
+/** One page of HubSpot's contact search, with the properties asked for. */
+export interface ContactSearchPage {
+  /** How many contacts the whole search matches (HubSpot pages at most 10,000 of them). */
+  total: number;
+  results: { id: string; properties: ContactProperties }[];
+  /** The `after` of the next page; absent on the last one. */
+  nextAfter?: string;
 }
 
 /** Delivers a dial job at a time: SQS delay for the near future, a schedule after that. */
@@ -76,6 +95,12 @@ export interface HubSpotApi {
   /** One batch read (<= 100 ids). Contacts HubSpot does not return are absent from the map. */
   batchReadContacts(ids: string[], properties: string[]): Promise<Map<string, ContactProperties>>;
   getContact(id: string, properties: string[]): Promise<ContactProperties | undefined>;
+  /** One page of contacts created in [since, until), oldest first (POST /crm/v3/objects/contacts/search). */
+  searchContactsCreated(
+    range: { since: string; until: string },
+    properties: string[],
+    opts: { after?: string; limit: number },
+  ): Promise<ContactSearchPage>;
   createCallEngagement(input: {
     contactId: string;
     timestamp: string;

@@ -12,8 +12,9 @@ import { redactVoiceConfig, validateVoiceConfig } from '../adapters/voice/regist
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { errorReply, json, jsonObjectBody, queryOf, type HttpEvent, type HttpResult } from '../commons/http';
 import { callLogKeys, logger } from '../commons/logger';
+import { createCallByHand, getBackfill, startBackfill, testCall } from './admin-calls';
 
-type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>;
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now' | 'isOnDoNotCallList'>;
 type Route = (deps: Deps, event: HttpEvent, id: string) => Promise<HttpResult>;
 
 const routes: [method: string, path: RegExp, route: Route][] = [
@@ -28,6 +29,10 @@ const routes: [method: string, path: RegExp, route: Route][] = [
   ['GET', /^\/admin\/calls$/, listCalls],
   ['GET', /^\/admin\/calls\/([^/]+)$/, getCall],
   ['POST', /^\/admin\/calls\/([^/]+)\/cancel$/, cancel],
+  ['POST', /^\/admin\/agents\/([^/]+)\/test-call$/, testCall],
+  ['POST', /^\/admin\/calls$/, createCallByHand],
+  ['POST', /^\/admin\/backfill$/, startBackfill],
+  ['GET', /^\/admin\/backfill\/([^/]+)$/, getBackfill],
 ];
 
 export function createAdminHandler(deps: Deps) {
@@ -266,6 +271,7 @@ export function callView(call: CallRecord) {
     timezone: call.timezone,
     createdAt: call.createdAt,
     updatedAt: call.updatedAt,
+    test: call.test === true,
   };
 }
 

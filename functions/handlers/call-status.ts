@@ -64,7 +64,8 @@ export function createCallStatusHandler(deps: Deps) {
     }
     if (result.extra) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, result.extra, now);
     logger.info('call outcome recorded', { ...ids, outcome: report.outcome, status: result.call.status, reason: result.call.reason });
-    if (agent.writeBackToHubSpot) await writeBack(deps, result.call, job.attempt, ids);
+    // A test call has no HubSpot contact to log it on.
+    if (agent.writeBackToHubSpot && !result.call.test) await writeBack(deps, result.call, job.attempt, ids);
     return json(200, { callId: job.callId, status: result.call.status, changed: true, reason: result.call.reason });
   };
 }

@@ -4,11 +4,14 @@
 // must be safe to run twice.
 import type { QueueTask } from '../core/model';
 import type { AppDeps } from '../commons/deps';
+import { BACKFILL_PAGE_TASK, createBackfillPageHandler } from './backfill-page';
 
 export type TaskHandler = (task: QueueTask) => Promise<void>;
 export type TaskDeps = AppDeps;
 
-const taskHandlers: Record<string, (deps: TaskDeps) => TaskHandler> = {};
+const taskHandlers: Record<string, (deps: TaskDeps) => TaskHandler> = {
+  [BACKFILL_PAGE_TASK]: createBackfillPageHandler,
+};
 
 /** The handler for `kind`, or undefined for a kind this build does not know. */
 export function taskHandlerFor(deps: TaskDeps, kind: string): TaskHandler | undefined {

@@ -33,6 +33,10 @@ export const ADMIN_ROUTES: [HttpMethod, string][] = [
   [HttpMethod.GET, '/admin/calls'],
   [HttpMethod.GET, '/admin/calls/{id}'],
   [HttpMethod.POST, '/admin/calls/{id}/cancel'],
+  [HttpMethod.POST, '/admin/agents/{id}/test-call'],
+  [HttpMethod.POST, '/admin/calls'],
+  [HttpMethod.POST, '/admin/backfill'],
+  [HttpMethod.GET, '/admin/backfill/{id}'],
 ];
 
 export interface ServiceApiProps {

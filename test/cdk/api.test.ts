@@ -41,6 +41,10 @@ describe('HTTP API', () => {
         'GET /admin/calls',
         'GET /admin/calls/{id}',
         'POST /admin/calls/{id}/cancel',
+        'POST /admin/agents/{id}/test-call',
+        'POST /admin/calls',
+        'POST /admin/backfill',
+        'GET /admin/backfill/{id}',
       ]),
     );
     for (const key of adminKeys) {

@@ -26,7 +26,8 @@ const schedulesArn = {
 const actionsOn = (statements: Array<Record<string, any>>, prefix: string) =>
   statements.filter((s) => asArray(s.Action).some((a: string) => a.startsWith(prefix)));
 
-const DISPATCHERS = ['webhook', 'call-status', 'dial', 'sweeper'] as const;
+// The admin function dispatches too: test calls, one contact by hand, a backfill's first page.
+const DISPATCHERS = ['webhook', 'call-status', 'dial', 'sweeper', 'admin'] as const;
 const ALL = Object.keys(FUNCTION_IDS) as Array<keyof typeof FUNCTION_IDS>;
 
 describe('IAM least privilege', () => {
@@ -105,13 +106,6 @@ describe('IAM least privilege', () => {
       ]);
     },
   );
-
-  it('admin may only delete schedules (cancel), never create them, pass roles or send jobs', () => {
-    const statements = statementsOfRole(template, 'AdminRole');
-    expect(actionsOn(statements, 'scheduler:')).toEqual([{ Effect: 'Allow', Action: 'scheduler:DeleteSchedule', Resource: schedulesArn }]);
-    expect(actionsOn(statements, 'iam:')).toEqual([]);
-    expect(actionsOn(statements, 'sqs:')).toEqual([]);
-  });
 
   it('lets no one but the scheduling functions pass a role', () => {
     const passers = allStatements.filter((s) => asArray(s.Action).some((a: string) => a.startsWith('iam:')));

@@ -29,8 +29,16 @@ export interface FakeHubSpot {
   contacts: Map<string, FakeContact>;
   /** Bodies POSTed to /crm/v3/objects/calls. */
   engagements: unknown[];
-  /** Every request seen; `path` includes the query string. */
-  requests: { method: string; path: string; body?: unknown }[];
+  /** Every request seen; `path` includes the query string, `at` (not enumerable) is Date.now() on arrival. */
+  requests: { method: string; path: string; body?: unknown; at: number }[];
+  /** Contacts read one by one or by batch read (not by search): a backfill must leave it at 0. */
+  contactReads: number;
+  /** Search requests answered with 429 for going over `searchesPerSecond` for one token. */
+  searchRateLimited: number;
+  /** HubSpot's search limit per token (5 per second). */
+  searchesPerSecond: number;
+  /** HubSpot pages a search through at most this many results (10,000); paging past it is a 400. */
+  searchResultCap: number;
   /** The next n requests (any path) are answered with this reply instead. */
   failNext(n: number, reply: FakeReply): void;
   /** Moves a valid token to the expired set. */
@@ -47,6 +55,9 @@ export const DEFAULT_SCOPES = [
   'crm.schemas.contacts.write',
 ];
 const DEFAULT_PROPERTIES = ['firstname', 'lastname', 'email'];
+/** What a contact search returns when it names no properties (HubSpot's documented default). */
+const DEFAULT_SEARCH_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
+const DATE_PROPERTIES = new Set(['createdate', 'lastmodifieddate']);
 const MISSING_SCOPES_MESSAGE =
   "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.";
 const NOT_FOUND_IN_BATCH = 'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.';
@@ -73,6 +84,10 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     contacts: new Map(),
     engagements: [],
     requests: [],
+    contactReads: 0,
+    searchRateLimited: 0,
+    searchesPerSecond: 5,
+    searchResultCap: 10_000,
     delayMs: 0,
     failNext(n, reply) {
       for (let i = 0; i < n; i++) scripted.push(reply);
@@ -94,11 +109,14 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
       const correlationId = randomUUID();
       const target = new URL(req.url ?? '/', 'http://fake');
       const body = raw ? parseJson(raw) : undefined;
-      fake.requests.push({
+      const seen = {
         method: req.method ?? 'GET',
         path: `${target.pathname}${target.search}`,
         ...(raw ? { body: body ?? raw } : {}),
-      });
+      };
+      // Not enumerable: tests that compare `requests` with toEqual see only method, path and body.
+      Object.defineProperty(seen, 'at', { value: Date.now(), enumerable: false });
+      fake.requests.push(seen as (typeof fake.requests)[number]);
 
       const script = scripted.shift();
       const answer: Handled & { delayMs?: number } = script ?? route(req, target, raw, body, correlationId);
@@ -124,6 +142,8 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
       if (!fake.scopes.has('crm.objects.contacts.read')) return missingScopes(['crm.objects.contacts.read'], correlationId);
       if (method === 'GET' && path === '/crm/v3/objects/contacts') return listContacts(target);
       if (method === 'POST' && path === '/crm/v3/objects/contacts/batch/read') return batchRead(raw, body, correlationId);
+      if (method === 'POST' && path === '/crm/v3/objects/contacts/search')
+        return searchContacts(req.headers.authorization ?? '', raw, body, correlationId);
       const one = /^\/crm\/v3\/objects\/contacts\/([^/]+)$/.exec(path);
       if (method === 'GET' && one?.[1]) return getContact(decodeURIComponent(one[1]), target, correlationId);
     }
@@ -198,6 +218,7 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
   function getContact(id: string, target: URL, correlationId: string): Handled {
     const stored = fake.contacts.get(id);
     if (!stored) return error(404, 'OBJECT_NOT_FOUND', 'resource not found', correlationId);
+    fake.contactReads += 1;
     return { status: 200, body: contactObject(id, stored, requestedProperties(target)) };
   }
 
@@ -211,6 +232,7 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     const requested = Array.isArray(input.properties) ? input.properties.map(String) : DEFAULT_PROPERTIES;
     const found = ids.filter((id) => fake.contacts.has(id));
     const missing = ids.filter((id) => !fake.contacts.has(id));
+    fake.contactReads += found.length;
     const at = new Date().toISOString();
     const reply = {
       status: 'COMPLETE',
@@ -228,6 +250,123 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
           { status: 'error', category: 'OBJECT_NOT_FOUND', message: NOT_FOUND_IN_BATCH, context: { ids: missing }, links: {}, errors: [] },
         ],
       },
+    };
+  }
+
+  // POST /crm/v3/objects/contacts/search: filterGroups (OR of ANDed filters), sorts,
+  // properties, limit and `after` (an offset, as HubSpot's search hands out), `total`,
+  // the per-token rate limit and the cap on paging.
+  const searchTimes = new Map<string, number[]>();
+  function searchContacts(authorization: string, raw: string, body: unknown, correlationId: string): Handled {
+    const now = Date.now();
+    const recent = (searchTimes.get(authorization) ?? []).filter((t) => t > now - 1000);
+    if (recent.length >= fake.searchesPerSecond) {
+      fake.searchRateLimited += 1;
+      searchTimes.set(authorization, recent);
+      return {
+        status: 429,
+        body: {
+          status: 'error',
+          message: 'You have reached your secondly limit.',
+          errorType: 'RATE_LIMIT',
+          correlationId,
+          policyName: 'SECONDLY',
+        },
+      };
+    }
+    searchTimes.set(authorization, [...recent, now]);
+    const input = body as { filterGroups?: unknown; sorts?: unknown; properties?: unknown; limit?: unknown; after?: unknown } | undefined;
+    if (!input || typeof input !== 'object' || Array.isArray(input)) {
+      return error(400, 'VALIDATION_ERROR', `Invalid input JSON on line 1: ${raw.slice(0, 60)}`, correlationId);
+    }
+    const limit = input.limit === undefined ? 10 : Number(input.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      return error(400, 'VALIDATION_ERROR', `limit must be between 1 and 200, got ${String(input.limit)}`, correlationId);
+    const offset = input.after === undefined || input.after === '' ? 0 : Number(input.after);
+    if (!Number.isInteger(offset) || offset < 0)
+      return error(400, 'VALIDATION_ERROR', `Invalid after: ${String(input.after)}`, correlationId);
+    if (offset >= fake.searchResultCap) {
+      return error(
+        400,
+        'VALIDATION_ERROR',
+        `There was a problem with the request. Search results are limited to ${fake.searchResultCap} records; paging past them is not supported.`,
+        correlationId,
+      );
+    }
+    const groups = input.filterGroups === undefined ? [] : input.filterGroups;
+    if (!Array.isArray(groups) || groups.length > 5) return error(400, 'VALIDATION_ERROR', 'filterGroups: at most 5 groups', correlationId);
+    const tests: ((c: FakeContact, id: string) => boolean)[][] = [];
+    for (const group of groups as { filters?: unknown }[]) {
+      if (!Array.isArray(group?.filters) || group.filters.length > 10)
+        return error(400, 'VALIDATION_ERROR', 'each filter group needs filters (at most 10)', correlationId);
+      const andTests: ((c: FakeContact, id: string) => boolean)[] = [];
+      for (const filter of group.filters as { propertyName?: unknown; operator?: unknown; value?: unknown }[]) {
+        const made = filterTest(filter);
+        if (typeof made === 'string') return error(400, 'VALIDATION_ERROR', made, correlationId);
+        andTests.push(made);
+      }
+      tests.push(andTests);
+    }
+    const sorts = Array.isArray(input.sorts) ? input.sorts : [];
+    const sort = sorts[0] as { propertyName?: string; direction?: string } | string | undefined;
+    const sortBy = typeof sort === 'string' ? sort.replace(/^-/, '') : sort?.propertyName;
+    const descending = typeof sort === 'string' ? sort.startsWith('-') : sort?.direction === 'DESCENDING';
+    const requested =
+      Array.isArray(input.properties) && input.properties.length > 0 ? input.properties.map(String) : DEFAULT_SEARCH_PROPERTIES;
+    const matches = [...fake.contacts.entries()].filter(
+      ([id, c]) => tests.length === 0 || tests.some((all) => all.every((test) => test(c, id))),
+    );
+    const keyOf = ([id, c]: [string, FakeContact]) => (sortBy ? propertyValue(c, id, sortBy, bootedAt) : id);
+    matches.sort((a, b) => {
+      const ka = keyOf(a);
+      const kb = keyOf(b);
+      const order = typeof ka === 'number' && typeof kb === 'number' ? ka - kb : String(ka).localeCompare(String(kb));
+      return (descending ? -order : order) || byNumericId(a[0], b[0]);
+    });
+    const page = matches.slice(offset, offset + limit);
+    const next = offset + limit;
+    return {
+      status: 200,
+      body: {
+        total: matches.length,
+        results: page.map(([id, c]) => contactObject(id, c, requested)),
+        ...(next < matches.length ? { paging: { next: { after: String(next), link: `?after=${next}` } } } : {}),
+      },
+    };
+  }
+
+  function filterTest(filter: {
+    propertyName?: unknown;
+    operator?: unknown;
+    value?: unknown;
+  }): ((c: FakeContact, id: string) => boolean) | string {
+    const name = filter?.propertyName;
+    if (typeof name !== 'string' || !name) return 'filter.propertyName is required';
+    const op = filter.operator;
+    if (op === 'HAS_PROPERTY') return (c, id) => propertyValue(c, id, name, bootedAt) !== undefined;
+    if (op === 'NOT_HAS_PROPERTY') return (c, id) => propertyValue(c, id, name, bootedAt) === undefined;
+    if (typeof filter.value !== 'string' && typeof filter.value !== 'number')
+      return `filter on ${name}: value is required for ${String(op)}`;
+    const wanted = DATE_PROPERTIES.has(name) ? dateValue(String(filter.value)) : String(filter.value);
+    if (wanted === undefined) return `filter on ${name}: ${String(filter.value)} is not a valid date (epoch milliseconds or ISO 8601)`;
+    const compare = (c: FakeContact, id: string) => {
+      const have = propertyValue(c, id, name, bootedAt);
+      if (have === undefined) return undefined;
+      return typeof have === 'number' && typeof wanted === 'number' ? have - wanted : String(have).localeCompare(String(wanted));
+    };
+    const ops: Record<string, (d: number) => boolean> = {
+      EQ: (d) => d === 0,
+      NEQ: (d) => d !== 0,
+      LT: (d) => d < 0,
+      LTE: (d) => d <= 0,
+      GT: (d) => d > 0,
+      GTE: (d) => d >= 0,
+    };
+    const check = typeof op === 'string' ? ops[op] : undefined;
+    if (!check) return `filter on ${name}: operator ${String(op)} is not supported by this fake`;
+    return (c, id) => {
+      const d = compare(c, id);
+      return d !== undefined && check(d);
     };
   }
 
@@ -274,6 +413,20 @@ export function makeContacts(n: number, start = 1): [string, FakeContact][] {
       },
     ];
   });
+}
+
+/** A contact's property as search compares it: dates as epoch milliseconds, ids as numbers. */
+function propertyValue(c: FakeContact, id: string, name: string, bootedAt: string): string | number | undefined {
+  if (name === 'hs_object_id') return Number(id);
+  if (name === 'createdate') return dateValue(c.createdate ?? bootedAt);
+  if (name === 'lastmodifieddate') return dateValue(c.lastmodifieddate ?? c.createdate ?? bootedAt);
+  const value = c[name];
+  return value === null || value === undefined || value === '' ? undefined : value;
+}
+
+function dateValue(text: string): number | undefined {
+  const at = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  return Number.isFinite(at) ? at : undefined;
 }
 
 function error(status: number, category: string, message: string, correlationId: string, extra: Record<string, unknown> = {}): Handled {
