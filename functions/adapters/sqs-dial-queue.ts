@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { serializeDialJob } from '../core/dial-job';
 import { MAX_SQS_DELAY_SECONDS } from '../core/dispatch-rule';
-import type { DialJob } from '../core/model';
 import type { DialQueue } from '../core/ports';
 
 // The dial queue carries `{"callId","attempt"}` and nothing else: the call record is the
@@ -10,6 +10,9 @@ import type { DialQueue } from '../core/ports';
 const BATCH_LIMIT = 10;
 /** Rounds of re-sending the entries a batch reported as Failed before giving up. */
 const BATCH_ROUNDS = 3;
+
+/** The wire format is core's (functions/core/dial-job.ts); re-exported for the queue's tests and tools. */
+export { parseDialJob, serializeDialJob } from '../core/dial-job';
 
 export function createSqsDialQueue(client: SQSClient, queueUrl: string): DialQueue {
   return {
@@ -26,13 +29,11 @@ export function createSqsDialQueue(client: SQSClient, queueUrl: string): DialQue
       const chunks: SendMessageBatchRequestEntry[][] = [];
       for (let i = 0; i < items.length; i += BATCH_LIMIT) {
         chunks.push(
-          items
-            .slice(i, i + BATCH_LIMIT)
-            .map(({ job, delaySeconds }, n) => ({
-              Id: String(n),
-              MessageBody: serializeDialJob(job),
-              DelaySeconds: sqsDelay(delaySeconds),
-            })),
+          items.slice(i, i + BATCH_LIMIT).map(({ job, delaySeconds }, n) => ({
+            Id: String(n),
+            MessageBody: serializeDialJob(job),
+            DelaySeconds: sqsDelay(delaySeconds),
+          })),
         );
       }
       await Promise.all(chunks.map((entries) => sendBatch(client, queueUrl, entries)));
@@ -56,24 +57,4 @@ async function sendBatch(client: SQSClient, queueUrl: string, entries: SendMessa
 /** Whole seconds within what SQS allows (at most 15 minutes). */
 function sqsDelay(delaySeconds: number): number {
   return Math.min(MAX_SQS_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds)));
-}
-
-/** The message body; also the EventBridge schedule's Input, so both paths deliver the same bytes. */
-export function serializeDialJob(job: DialJob): string {
-  return JSON.stringify({ callId: job.callId, attempt: job.attempt });
-}
-
-/** undefined when the body is not a dial job (the dial handler drops it). */
-export function parseDialJob(body: string): DialJob | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { callId, attempt } = value as Record<string, unknown>;
-  if (typeof callId !== 'string' || callId.length === 0) return undefined;
-  if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) return undefined;
-  return { callId, attempt };
 }

@@ -17,19 +17,17 @@ function violations(stack: HubdialStack) {
 }
 
 function acknowledgments(stack: HubdialStack): Array<{ path: string; id: string; reason: string }> {
-  return stack.node
-    .findAll()
-    .flatMap((c) =>
-      c.node.metadata
-        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((m) =>
-          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
-            path: c.node.path,
-            id: id.replace(/^Annotation::/, ''),
-            reason,
-          })),
-        ),
-    );
+  return stack.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: c.node.path,
+          id: id.replace(/^Annotation::/, ''),
+          reason,
+        })),
+      ),
+  );
 }
 
 describe('cdk-nag AwsSolutions', () => {

@@ -331,12 +331,10 @@ function queries(base: [string, string][]): fc.Arbitrary<{ label: string; query:
       label: `duplicate ${name} (${first ? 'garbage first' : 'garbage second'})`,
       apply: (q: [string, string][]) => (first ? [[name, value] as [string, string], ...q] : [...q, [name, value] as [string, string]]),
     })),
-    fc
-      .tuple(fc.nat(), queryValue)
-      .map(([i, value]) => ({
-        label: 'garbage value',
-        apply: (q: [string, string][]) => q.map(([k, v], j) => [k, j === i % q.length ? value : v] as [string, string]),
-      })),
+    fc.tuple(fc.nat(), queryValue).map(([i, value]) => ({
+      label: 'garbage value',
+      apply: (q: [string, string][]) => q.map(([k, v], j) => [k, j === i % q.length ? value : v] as [string, string]),
+    })),
     fc
       .tuple(
         fc.oneof(
@@ -398,13 +396,11 @@ function headerSets(key: string): fc.Arbitrary<{ label: string; headers: Record<
       { requiredKeys: [] },
     )
     .chain((headers) =>
-      fc
-        .boolean()
-        .map((dropQueryKey) => ({
-          label: `headers: ${Object.keys(headers).join(', ') || 'none'}${dropQueryKey ? ' (key only in header)' : ''}`,
-          headers,
-          dropQueryKey,
-        })),
+      fc.boolean().map((dropQueryKey) => ({
+        label: `headers: ${Object.keys(headers).join(', ') || 'none'}${dropQueryKey ? ' (key only in header)' : ''}`,
+        headers,
+        dropQueryKey,
+      })),
     );
 }
 
@@ -506,14 +502,12 @@ describe('POST /call/crm-webhook under fuzzed input (embedded stack)', () => {
         },
         { requiredKeys: [] },
       );
-      const cases = fc
-        .sample(signatures, { seed: SEED + 3, numRuns: 25 })
-        .map((headers) => ({
-          label: `signature headers: ${Object.keys(headers).join(', ') || 'none'}`,
-          headers,
-          body,
-          query: encodeQuery(baseQuery),
-        }));
+      const cases = fc.sample(signatures, { seed: SEED + 3, numRuns: 25 }).map((headers) => ({
+        label: `signature headers: ${Object.keys(headers).join(', ') || 'none'}`,
+        headers,
+        body,
+        query: encodeQuery(baseQuery),
+      }));
       const outcomes = await run(cases);
       expect(failures(outcomes)).toEqual([]);
       expect(outcomes.map((o) => o.status)).toEqual(cases.map(() => 401));

@@ -113,14 +113,12 @@ describe('parseWebhookQuery (property)', () => {
     .chain(([word, value]) =>
       fc.record({ typed: padded(fc.mixedCase(fc.constant(word as string))), value: fc.constant(value as boolean) }),
     );
-  const retries = fc
-    .integer({ min: 0, max: 10 })
-    .chain((n) =>
-      fc.record({
-        typed: padded(fc.constantFrom(String(n), String(n).padStart(2, '0'), String(n).padStart(3, '0'))),
-        value: fc.constant(n),
-      }),
-    );
+  const retries = fc.integer({ min: 0, max: 10 }).chain((n) =>
+    fc.record({
+      typed: padded(fc.constantFrom(String(n), String(n).padStart(2, '0'), String(n).padStart(3, '0'))),
+      value: fc.constant(n),
+    }),
+  );
   const hours = fc.oneof(
     fc.integer({ min: 1, max: 168 }),
     fc.integer({ min: 1, max: 672 }).map((q) => q / 4),
