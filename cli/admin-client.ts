@@ -5,6 +5,7 @@ import type { RequestSigner } from './sigv4';
 
 // The records' shapes are the service's own: one definition for server and client.
 import type { CallDefaults, CallStatus, VariableMapping } from '../functions/core/model';
+import { parseJson } from '../functions/core/json';
 export type { CallDefaults, CallStatus, VariableMapping };
 
 export interface AgentBody {
@@ -219,15 +220,6 @@ function errorFrom(status: number, parsed: unknown, text: string): AdminApiError
   }
   const snippet = text.trim().slice(0, 200);
   return new AdminApiError(status, `http_${status}`, snippet ? `HTTP ${status}: ${snippet}` : `HTTP ${status} with an empty body`);
-}
-
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** fetch reports "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, a TLS error) is its cause. */

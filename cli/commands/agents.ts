@@ -5,6 +5,7 @@ import type { Agent, VariableMapping } from '../admin-client';
 import { callDefaultsFrom, collectVariable, parseBoolean, parseGaps, parseRetries, parseWindow, type CallFlags } from '../call-options';
 import { cliFor, UsageError, type Cli, type CliIo } from '../context';
 import { formatTime, keyValues, safeUrl, table } from '../format';
+import { isObject } from '../../functions/core/json';
 
 interface AgentFlags extends CallFlags {
   fromFile?: string;
@@ -236,8 +237,4 @@ function retriesText(agent: Agent): string {
   if (d?.num_of_retries === undefined) return 'not set';
   const gaps = d.num_of_retries > 0 && d.gap_between_retries?.length ? `, gaps ${d.gap_between_retries.join(',')} h` : '';
   return `${d.num_of_retries}${gaps}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { forEachLimited } from '../core/concurrency';
 import { chooseDispatch } from '../core/dispatch-rule';
 import type { DialJob } from '../core/model';
 import type { AttemptDispatcher, AttemptScheduler, DialQueue } from '../core/ports';
@@ -34,12 +35,4 @@ export function createAttemptDispatcher(queue: DialQueue, scheduler: AttemptSche
     // calls that are no longer scheduled, so removing the schedule is all there is to do.
     cancel: (job) => scheduler.cancel(job),
   };
-}
-
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  });
-  await Promise.all(lanes);
 }

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection } from '../core/model';
 import type { Store } from '../core/ports';
-import type { Item } from './dynamo-codec';
+import { isConditionFailure, type Item } from './dynamo-codec';
 import { listCalls, listStaleCalls, type Readers } from './dynamo-call-listing';
 import { AGENTS_BY_WORKSPACE, agentItem, agentsPartition, apiKeyItem, callItem, hubspotItem, keys, recordOf } from './dynamo-items';
 
@@ -39,10 +39,6 @@ interface Condition {
 }
 const ABSENT: Condition = { expression: 'attribute_not_exists(pk)' };
 const PRESENT: Condition = { expression: 'attribute_exists(pk)' };
-
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
-}
 
 export function createDynamoStore(client: DynamoDBClient, tableName: string): DynamoStore {
   const operations: OperationCounts = { reads: 0, writes: 0, queries: 0 };

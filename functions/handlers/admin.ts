@@ -2,10 +2,11 @@
 // Neither access tokens, client secrets nor voice secrets are ever returned.
 import { parseAgentInput, type AgentInput } from '../core/agent-input';
 import { generateApiKey, hashApiKey } from '../core/api-key';
-import { newId } from '../core/call-id';
+import { ID_PATTERN, newId } from '../core/call-id';
 import { cancelCall, pendingAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
 import { HubSpotError, InvalidCursorError } from '../core/errors';
+import { isObject } from '../core/json';
 import { connectHubSpot } from '../core/hubspot-connection';
 import { CALL_STATUSES, DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
 import { awsDeps, type AppDeps } from '../commons/deps';
@@ -228,7 +229,7 @@ function pathId(raw: string | undefined): string | undefined {
   if (raw === undefined) return '';
   try {
     const id = decodeURIComponent(raw);
-    return /^[A-Za-z0-9_-]{1,128}$/.test(id) ? id : undefined;
+    return ID_PATTERN.test(id) ? id : undefined;
   } catch {
     return undefined;
   }
@@ -275,10 +276,6 @@ function agentNotFound(id: string): HttpResult {
 
 function callNotFound(id: string): HttpResult {
   return errorReply(404, 'call_not_found', `call ${id} was not found`);
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 export const handler = lambdaHandler(() => createAdminHandler(awsDeps()));
