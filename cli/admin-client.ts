@@ -1,4 +1,4 @@
-// Typed client for the admin API (contract: DESIGN.md "Admin routes"). One method per
+// Typed client for the admin API (contract: docs/architecture.md, "Contracts outside tests rely on"). One method per
 // route; every non-2xx reply becomes an AdminApiError carrying the server's code,
 // message and, when the server names one, the offending parameter.
 import type { RequestSigner } from './sigv4';

@@ -249,7 +249,7 @@ function connectionView(c: { portalId: string; status: string; connectedAt: stri
   };
 }
 
-/** The DESIGN contract fields first, then the explanation (history) an operator reads. */
+/** The contract fields (docs/architecture.md) first, then the explanation (history) an operator reads. */
 export function callView(call: CallRecord) {
   return {
     id: call.id,
