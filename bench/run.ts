@@ -7,7 +7,7 @@ import { estimateCostPer1000 } from './cost';
 import { describeMachine } from './machine';
 import { parseOptions } from './options';
 import { markdownReport, textReport } from './report';
-import { runScenario } from './scenario';
+import { runScenario, type ScenarioResult } from './scenario';
 import { installSdkCounter } from './sdk-counters';
 
 async function main(): Promise<void> {
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   try {
     progress(`importing ${opts.contacts} contacts (batch read)...`);
     const main = await runScenario({ ...common, label: 'batch read', waitForDials: true, callbacks: opts.callbacks });
-    let baseline;
+    let baseline: ScenarioResult | undefined;
     if (opts.baseline) {
       progress(`importing ${opts.contacts} contacts (naive: one GET per contact, ${opts.naiveConcurrency} at a time)...`);
       baseline = await runScenario({

@@ -1,10 +1,11 @@
-// Typed client for the admin API (contract: DESIGN.md "Admin routes"). One method per
+// Typed client for the admin API (contract: docs/architecture.md, "Contracts outside tests rely on"). One method per
 // route; every non-2xx reply becomes an AdminApiError carrying the server's code,
 // message and, when the server names one, the offending parameter.
 import type { RequestSigner } from './sigv4';
 
 // The records' shapes are the service's own: one definition for server and client.
 import type { CallDefaults, CallStatus, VariableMapping } from '../functions/core/model';
+import { parseJson } from '../functions/core/json';
 export type { CallDefaults, CallStatus, VariableMapping };
 
 export interface AgentBody {
@@ -254,15 +255,6 @@ function errorFrom(status: number, parsed: unknown, text: string): AdminApiError
   }
   const snippet = text.trim().slice(0, 200);
   return new AdminApiError(status, `http_${status}`, snippet ? `HTTP ${status}: ${snippet}` : `HTTP ${status} with an empty body`);
-}
-
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** fetch reports "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, a TLS error) is its cause. */

@@ -1,4 +1,4 @@
-import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, type Stack, Validations } from 'aws-cdk-lib';
 import type { HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { createTableInput } from '../functions/adapters/table-definition';
 
 // dynalite ships no types; this is the part of its API we use.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (opts: Record<string, unknown>) => import('node:http').Server;
 
 export interface LocalDynamo {

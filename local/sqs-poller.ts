@@ -10,13 +10,16 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSHandler, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { logger } from '../functions/commons/logger';
+
+/** What Lambda accepts from an SQS handler: a batch response, or nothing (all succeeded). */
+export type SqsBatchResult = Awaited<ReturnType<SQSHandler>>;
 
 export interface SqsPollerOptions {
   client: SQSClient;
   queueUrl: string;
-  handler: (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse | void>;
+  handler: (event: SQSEvent, context?: Context) => Promise<SqsBatchResult>;
   /** Messages per event, 1..10. */
   batchSize?: number;
   /** Long-poll wait, 0..20 s. */
@@ -133,7 +136,7 @@ export function createSqsPoller(opts: SqsPollerOptions): SqsPoller {
  * succeeded; an identifier that is missing or names no message in the batch = the whole
  * batch failed.
  */
-function failedMessageIds(response: SQSBatchResponse | void, records: SQSRecord[]): Set<string> {
+function failedMessageIds(response: SqsBatchResult, records: SQSRecord[]): Set<string> {
   const all = new Set(records.map((r) => r.messageId));
   const failures = response?.batchItemFailures ?? [];
   const ids = failures.map((f) => f?.itemIdentifier);

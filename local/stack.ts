@@ -9,7 +9,7 @@ import { createDynamoStore } from '../functions/adapters/dynamo-store';
 import { createHubSpotApi } from '../functions/adapters/hubspot';
 import { createLocalScheduler } from '../functions/adapters/local-scheduler';
 import { createSqsDialQueue } from '../functions/adapters/sqs-dial-queue';
-import { voiceProvider } from '../functions/adapters/voice/registry';
+import { voiceProvider, voiceSettings } from '../functions/adapters/voice/registry';
 import type { AppDeps } from '../functions/commons/deps';
 import type { HubSpotApiFactory } from '../functions/core/ports';
 import { createAdminHandler } from '../functions/handlers/admin';
@@ -96,6 +96,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       dispatcher: createAttemptDispatcher(queue, scheduler),
       hubspotFor: opts.hubspotFor ?? ((token) => createHubSpotApi(token, { basePath: opts.hubspotBaseUrl })),
       voiceProvider,
+      voiceSettings,
       publicBaseUrl: opts.publicBaseUrl ?? '',
       now,
     };

@@ -6,6 +6,7 @@ import { callDefaultsFrom, collectVariable, parseBoolean, parseGaps, parseRetrie
 import { cliFor, UsageError, type Cli, type CliIo } from '../context';
 import { formatTime, keyValues, safeUrl, table } from '../format';
 import { registerTestCall } from './test-call';
+import { isObject } from '../../functions/core/json';
 
 interface AgentFlags extends CallFlags {
   fromFile?: string;
@@ -239,8 +240,4 @@ function retriesText(agent: Agent): string {
   if (d?.num_of_retries === undefined) return 'not set';
   const gaps = d.num_of_retries > 0 && d.gap_between_retries?.length ? `, gaps ${d.gap_between_retries.join(',')} h` : '';
   return `${d.num_of_retries}${gaps}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { forEachLimited } from '../core/concurrency';
 import { chooseDispatch } from '../core/dispatch-rule';
 import type { DialJob } from '../core/model';
 import type { AttemptDispatcher, AttemptScheduler, DialQueue } from '../core/ports';
@@ -35,12 +36,4 @@ export function createAttemptDispatcher(queue: DialQueue, scheduler: AttemptSche
     cancel: (job) => scheduler.cancel(job),
     dispatchTask: (task, delaySeconds) => queue.sendTask(task, delaySeconds),
   };
-}
-
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  });
-  await Promise.all(lanes);
 }

@@ -118,7 +118,7 @@ export async function listCalls(readers: Readers, query: CallQuery): Promise<Pag
     const [index, partition] =
       query.agentId !== undefined
         ? [CALLS_BY_AGENT, agentCallsPartition(query.agentId)]
-        : [CALLS_BY_STATUS, statusPartition(query.status!)];
+        : [CALLS_BY_STATUS, statusPartition(query.status as CallStatus)];
     if (position !== undefined && !isSortKey(position)) throw new InvalidCursorError('not readable');
     const read = readIndex(readers.query, index, partition, {
       newestFirst: true,

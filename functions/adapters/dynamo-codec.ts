@@ -53,3 +53,8 @@ export function fromAttributeMap(item: Item): Record<string, unknown> {
   for (const [name, av] of Object.entries(item)) out[name] = fromAttributeValue(av);
   return out;
 }
+
+/** A conditional write or delete refused because the item is not as the condition expects. */
+export function isConditionFailure(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
+}

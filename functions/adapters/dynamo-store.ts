@@ -13,7 +13,7 @@ import {
 import type { BackfillJob } from '../core/backfill';
 import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection } from '../core/model';
 import type { Store } from '../core/ports';
-import type { Item } from './dynamo-codec';
+import { isConditionFailure, type Item } from './dynamo-codec';
 import { listCalls, listStaleCalls, type Readers } from './dynamo-call-listing';
 import {
   AGENTS_BY_WORKSPACE,
@@ -50,10 +50,6 @@ interface Condition {
 }
 const ABSENT: Condition = { expression: 'attribute_not_exists(pk)' };
 const PRESENT: Condition = { expression: 'attribute_exists(pk)' };
-
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
-}
 
 export function createDynamoStore(client: DynamoDBClient, tableName: string): DynamoStore {
   const operations: OperationCounts = { reads: 0, writes: 0, queries: 0 };

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { scheduleName } from '../core/dispatch-rule';
 import type { DialJob } from '../core/model';
 import type { AttemptScheduler } from '../core/ports';
-import { serializeDialJob } from './sqs-dial-queue';
+import { serializeDialJob } from '../core/dial-job';
 
 // Attempts due later than SQS can delay become one-time EventBridge schedules whose
 // target is the dial queue itself, so both paths end in the same SQS message.

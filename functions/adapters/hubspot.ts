@@ -4,6 +4,7 @@
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/calls';
 import { AssociationTypes } from '@hubspot/api-client/lib/src/enums/AssociationTypes';
 import { HubSpotError } from '../core/errors';
+import { isObject, parseJson } from '../core/json';
 import type { ContactProperties, HubSpotApi } from '../core/ports';
 import { createHubSpotSdk } from './hubspot-sdk';
 import { contactSearchRequest, paceSearch } from './hubspot-search';
@@ -152,7 +153,7 @@ function toHubSpotError(err: unknown, ctx: FailureContext): HubSpotError {
 }
 
 function fromReply(status: number, rawBody: unknown, headers: Record<string, string>, ctx: FailureContext): HubSpotError {
-  const body = isRecord(rawBody) ? rawBody : {};
+  const body = isObject(rawBody) ? rawBody : {};
   const category = text(body.category) ?? text(body.errorType);
   const correlationId = text(body.correlationId) ?? headers['x-hubspot-correlation-id'];
   const said = text(body.message) ?? (typeof rawBody === 'string' && rawBody.trim() ? rawBody.trim().slice(0, 200) : undefined);
@@ -233,8 +234,8 @@ function retryAfter(policyName: string | undefined, headers: Record<string, stri
 function requiredScopes(body: Record<string, unknown>): string[] {
   const contexts = [
     body.context,
-    ...(Array.isArray(body.errors) ? body.errors.map((e) => (isRecord(e) ? e.context : undefined)) : []),
-  ].filter(isRecord);
+    ...(Array.isArray(body.errors) ? body.errors.map((e) => (isObject(e) ? e.context : undefined)) : []),
+  ].filter(isObject);
   const collect = (key: string) => [
     ...new Set(contexts.flatMap((c) => (Array.isArray(c[key]) ? c[key].filter((s): s is string => typeof s === 'string') : []))),
   ];
@@ -245,20 +246,20 @@ function requiredScopes(body: Record<string, unknown>): string[] {
 // Matched by shape, not class: the SDK throws one ApiException class per generated module,
 // and fetch's errors may come from another realm (under jest), failing `instanceof Error`.
 function isHttpFailure(err: unknown): err is { code: number; body: unknown; headers?: Record<string, string> } {
-  return isRecord(err) && typeof err.code === 'number' && 'body' in err;
+  return isObject(err) && typeof err.code === 'number' && 'body' in err;
 }
 
 /** fetch fails with "fetch failed"; the socket's reason (ECONNREFUSED, ENOTFOUND...) is in `cause`. */
 function networkCause(err: unknown): string | undefined {
-  const cause = isRecord(err) ? err.cause : undefined;
-  if (!isRecord(cause)) return undefined;
+  const cause = isObject(err) ? err.cause : undefined;
+  if (!isObject(cause)) return undefined;
   if (typeof cause.code === 'string') return cause.code;
   const first = Array.isArray(cause.errors) ? cause.errors[0] : undefined;
-  return isRecord(first) && typeof first.code === 'string' ? first.code : undefined;
+  return isObject(first) && typeof first.code === 'string' ? first.code : undefined;
 }
 
 function messageOf(err: unknown): string {
-  return isRecord(err) && typeof err.message === 'string' ? err.message : String(err);
+  return isObject(err) && typeof err.message === 'string' ? err.message : String(err);
 }
 
 function redact(message: string, token: string): string {
@@ -299,19 +300,6 @@ function headersOf(res: Response): Record<string, string> {
     out[name] = value;
   });
   return out;
-}
-
-function parseJson(raw: string): unknown {
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function text(v: unknown): string | undefined {

@@ -11,6 +11,7 @@ import { scheduleName } from '../core/dispatch-rule';
 import type { DialJob } from '../core/model';
 import type { AttemptScheduler, DialQueue } from '../core/ports';
 import { logger } from '../commons/logger';
+import { isConditionFailure } from './dynamo-codec';
 
 // EventBridge Scheduler's stand-in for `npm start`. Schedules are items in the app's table
 // (so they survive a restart with the data folder) and a timer drops due ones into the
@@ -208,8 +209,4 @@ function jobOf(item: Record<string, AttributeValue>): DialJob | undefined {
   const callId = job?.callId?.S;
   const attempt = Number(job?.attempt?.N);
   return callId && Number.isInteger(attempt) && attempt >= 1 ? { callId, attempt } : undefined;
-}
-
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
 }

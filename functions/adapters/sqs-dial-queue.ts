@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { serializeDialJob, serializeQueueTask } from '../core/dial-job';
 import { MAX_SQS_DELAY_SECONDS } from '../core/dispatch-rule';
-import type { DialJob, QueueTask } from '../core/model';
 import type { DialQueue } from '../core/ports';
 
 // The dial queue carries `{"callId","attempt"}` and nothing else: the call record is the
@@ -10,6 +10,9 @@ import type { DialQueue } from '../core/ports';
 const BATCH_LIMIT = 10;
 /** Rounds of re-sending the entries a batch reported as Failed before giving up. */
 const BATCH_ROUNDS = 3;
+
+/** The wire format is core's (functions/core/dial-job.ts); re-exported for the queue's tests and tools. */
+export { parseDialJob, parseQueueMessage, serializeDialJob, serializeQueueTask } from '../core/dial-job';
 
 export function createSqsDialQueue(client: SQSClient, queueUrl: string): DialQueue {
   return {
@@ -59,48 +62,4 @@ async function sendBatch(client: SQSClient, queueUrl: string, entries: SendMessa
 /** Whole seconds within what SQS allows (at most 15 minutes). */
 function sqsDelay(delaySeconds: number): number {
   return Math.min(MAX_SQS_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds)));
-}
-
-/** The message body; also the EventBridge schedule's Input, so both paths deliver the same bytes. */
-export function serializeDialJob(job: DialJob): string {
-  return JSON.stringify({ callId: job.callId, attempt: job.attempt });
-}
-
-export function serializeQueueTask(task: QueueTask): string {
-  return JSON.stringify(task);
-}
-
-export type QueueMessage = { type: 'dial'; job: DialJob } | { type: 'task'; task: QueueTask };
-
-/** A dial job or a task (it has a `kind`); undefined when the body is neither (the consumer drops it). */
-export function parseQueueMessage(body: string): QueueMessage | undefined {
-  const value = parseObject(body);
-  if (!value) return undefined;
-  if ('kind' in value)
-    return typeof value.kind === 'string' && value.kind.length > 0 ? { type: 'task', task: value as QueueTask } : undefined;
-  const job = dialJobOf(value);
-  return job ? { type: 'dial', job } : undefined;
-}
-
-/** undefined when the body is not a dial job (the dial handler drops it). */
-export function parseDialJob(body: string): DialJob | undefined {
-  const value = parseObject(body);
-  return value && !('kind' in value) ? dialJobOf(value) : undefined;
-}
-
-function parseObject(body: string): Record<string, unknown> | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function dialJobOf(value: Record<string, unknown>): DialJob | undefined {
-  const { callId, attempt } = value;
-  if (typeof callId !== 'string' || callId.length === 0) return undefined;
-  if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) return undefined;
-  return { callId, attempt };
 }

@@ -6,8 +6,8 @@ import { createDynamoStore } from '../adapters/dynamo-store';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler';
 import { createHubSpotApi } from '../adapters/hubspot';
 import { createSqsDialQueue } from '../adapters/sqs-dial-queue';
-import { voiceProvider } from '../adapters/voice/registry';
-import type { AttemptDispatcher, DoNotCallCheck, HubSpotApiFactory, Store, VoiceProvider } from '../core/ports';
+import { voiceProvider, voiceSettings } from '../adapters/voice/registry';
+import type { AttemptDispatcher, DoNotCallCheck, HubSpotApiFactory, Store, VoiceProvider, VoiceSettings } from '../core/ports';
 
 /** Everything a handler needs from outside; the local stack and tests build their own. */
 export interface AppDeps {
@@ -15,6 +15,7 @@ export interface AppDeps {
   dispatcher: AttemptDispatcher;
   hubspotFor: HubSpotApiFactory;
   voiceProvider: (name: string) => VoiceProvider | undefined;
+  voiceSettings: VoiceSettings;
   /** Public https base of the API, for the status-callback URLs handed to providers. */
   publicBaseUrl: string;
   now: () => Date;
@@ -48,6 +49,7 @@ export function awsDeps(): AppDeps {
     dispatcher: createAttemptDispatcher(queue, scheduler),
     hubspotFor: (token) => createHubSpotApi(token, { basePath }),
     voiceProvider,
+    voiceSettings,
     publicBaseUrl: process.env.PUBLIC_BASE_URL ?? '',
     now: () => new Date(),
   };

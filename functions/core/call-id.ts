@@ -14,6 +14,9 @@ export function deriveCallId(agentId: string, portalId: string, contactId: strin
 }
 
 /** The shape deriveCallId produces; anything else names no call. */
+/** What any id the service hands out or accepts looks like: short and url-safe (DynamoDB keys cap at 2 KB). */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
 export function isCallId(value: string): boolean {
   return /^call_[0-9a-f]{26}$/.test(value);
 }

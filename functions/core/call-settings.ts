@@ -2,6 +2,7 @@
 // agent admin body, and the merge "query over agent defaults over service defaults".
 import * as v from 'valibot';
 import { parseClockTime } from './clock-time';
+import { shown } from './json';
 import type { CallDefaults, CallSettings } from './model';
 
 export type ParamError = { parameter: string; message: string };
@@ -210,13 +211,5 @@ function paramError(parameter: string, message: string): { ok: false; error: Par
   return { ok: false, error: { parameter, message } };
 }
 
-/** A value quoted for a message, cut short so a hostile input cannot flood a reply or a log. */
-export function shown(raw: unknown): string {
-  let text: string;
-  try {
-    text = typeof raw === 'string' ? JSON.stringify(raw) : (JSON.stringify(raw) ?? String(raw));
-  } catch {
-    text = Object.prototype.toString.call(raw);
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+/** Re-exported where callers found it before it moved to ./json. */
+export { shown };

@@ -4,7 +4,7 @@
 // deliveries only one transition lands.
 import type { AttemptTime } from './call-window';
 import { planAttemptTime } from './call-window';
-import type { Attempt, AttemptOutcome, CallRecord, CallSettings, CallStatus } from './model';
+import type { Attempt, AttemptOutcome, CallRecord, CallStatus } from './model';
 import { TERMINAL_STATUSES } from './model';
 import { OUTCOME_WORDS, planRetry } from './retry-plan';
 
@@ -13,18 +13,14 @@ export type Transition = { call: CallRecord } | { unchanged: string };
 /** How often a provider may be unreachable for one attempt before the attempt counts as failed. */
 export const MAX_DIAL_ERRORS_PER_ATTEMPT = 3;
 
-export interface NewCallInput {
-  id: string;
-  workspaceId: string;
-  agentId: string;
-  portalId: string;
-  contactId: string;
-  timezone: string;
-  settings: CallSettings;
-  variables: Record<string, string>;
+/** What intake knows of a new call: the record's own identity and inputs, plus the phone check and the time. */
+export type NewCallInput = Pick<
+  CallRecord,
+  'id' | 'workspaceId' | 'agentId' | 'portalId' | 'contactId' | 'timezone' | 'settings' | 'variables'
+> & {
   phone: { ok: true; e164: string } | { ok: false; reason: string };
   now: Date;
-}
+};
 
 /** A new call: `failed` without a usable phone, `skipped` outside the window, else `scheduled`. */
 export function newCall(input: NewCallInput): CallRecord {

@@ -8,7 +8,7 @@ export const CONTACT_TIMEZONE_PROPERTY = 'hs_timezone';
 /** The canonical IANA zone for a HubSpot `hs_timezone` value, or undefined when it names none. */
 export function zoneFromHubSpot(value: string | null | undefined): string | undefined {
   const name = value?.trim().toLowerCase().replaceAll('_slash_', '/').replaceAll('_minus_', '-');
-  if (!name || !name.includes('/')) return undefined;
+  if (!name?.includes('/')) return undefined;
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {

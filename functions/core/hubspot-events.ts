@@ -2,7 +2,7 @@
 // 100 events) or, from a workflow's "Send a webhook" action, one record as an object.
 // Events hubdial does not act on are reported back, never fatal: failing the delivery
 // would make HubSpot redeliver the whole batch for up to 24 hours.
-import { shown } from './call-settings';
+import { isObject, shown } from './json';
 
 export interface ContactEvent {
   objectId: string;
@@ -146,10 +146,6 @@ export function recordId(raw: unknown): string | undefined {
 function epochMillis(raw: unknown): number | undefined {
   const value = typeof raw === 'string' && /^\d{1,16}$/.test(raw.trim()) ? Number(raw) : raw;
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function clip(text: string): string {

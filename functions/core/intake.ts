@@ -1,6 +1,7 @@
 // Turns one HubSpot delivery into stored calls: the webhook's use case, written
 // against ports so it runs the same on AWS, on `npm start` and in tests.
 import { deriveCallId } from './call-id';
+import { forEachLimited } from './concurrency';
 import { CONTACT_TIMEZONE_PROPERTY, zoneFromHubSpot } from './contact-timezone';
 import { newCall, pendingAttempt } from './call-state';
 import type { ParsedDelivery } from './hubspot-events';
@@ -120,15 +121,4 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
     summary.calls.push({ objectId: call.contactId, callId: call.id, status: call.status, reason: call.reason });
   }
   return summary;
-}
-
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
 }

@@ -26,7 +26,7 @@ export function normalizePhone(raw: string | undefined, defaultCountry?: string)
   const parsed = hasCountryCode
     ? parsePhoneNumberFromString(international)
     : parsePhoneNumberFromString(international, country as CountryCode);
-  if (!parsed || !parsed.isValid()) {
+  if (!parsed?.isValid()) {
     return {
       ok: false,
       reason: hasCountryCode

@@ -1,7 +1,7 @@
 // The small interfaces core and handlers need from the outside world. Each adapter in
 // functions/adapters implements one of these; tests and the local stack swap them.
 import type { BackfillJob } from './backfill';
-import type { Agent, ApiKeyRecord, CallRecord, CallStatus, DialJob, HubSpotConnection, QueueTask } from './model';
+import type { Agent, ApiKeyRecord, CallRecord, CallStatus, DialJob, HubSpotConnection, QueueTask, VoiceConfig } from './model';
 
 export interface Page<T> {
   items: T[];
@@ -142,4 +142,16 @@ export interface VoiceProvider {
     headers: Record<string, string | undefined>,
     config: Record<string, unknown>,
   ): CallOutcomeReport | undefined;
+}
+
+/**
+ * The voice settings an operator gives an agent, as the admin API needs them: checked by
+ * the provider they name, and shown back without secrets. The registered providers live
+ * with the adapters; the composition root hands this to the admin handler.
+ */
+export interface VoiceSettings {
+  /** Checks `voice` from the admin agent body; the value is what gets stored. */
+  validate(input: unknown): { ok: true; value: VoiceConfig } | { ok: false; error: { parameter: string; message: string } };
+  /** For responses: secrets become "***", URLs lose query string and credentials. */
+  redact(config: VoiceConfig): VoiceConfig;
 }

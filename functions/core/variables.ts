@@ -1,6 +1,7 @@
 // Agent variables filled from the HubSpot contact. A field that is empty on the contact
 // is not an error: the call still goes out, and the record lists what was missing.
 import type { ParamError } from './call-settings';
+import { shown } from './json';
 import type { VariableMapping } from './model';
 import type { ContactProperties } from './ports';
 
@@ -48,7 +49,7 @@ export function parseVariableMappings(input: unknown): { ok: true; value: Variab
   if (!Array.isArray(input)) {
     return fail(
       'variables',
-      `variables must be a list such as [{"name": "firstname", "source": "hubspot", "field": "firstname"}], got ${shortJson(input)}`,
+      `variables must be a list such as [{"name": "firstname", "source": "hubspot", "field": "firstname"}], got ${shown(input)}`,
     );
   }
   if (input.length > MAX_VARIABLE_MAPPINGS)
@@ -58,24 +59,24 @@ export function parseVariableMappings(input: unknown): { ok: true; value: Variab
   for (const [index, item] of input.entries()) {
     const at = `variables[${index}]`;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      return fail(at, `${at} must be an object {"name", "source": "hubspot", "field"}, got ${shortJson(item)}`);
+      return fail(at, `${at} must be an object {"name", "source": "hubspot", "field"}, got ${shown(item)}`);
     }
     const { name, source, field } = item as Record<string, unknown>;
     if (typeof name !== 'string' || !VARIABLE_NAME.test(name)) {
       return fail(
         `${at}.name`,
-        `${at}.name must be the agent variable name: a letter or "_" then up to 63 letters, digits or "_", got ${shortJson(name)}`,
+        `${at}.name must be the agent variable name: a letter or "_" then up to 63 letters, digits or "_", got ${shown(name)}`,
       );
     }
     if (seen.has(name)) return fail(`${at}.name`, `${at}.name "${name}" is mapped twice; each agent variable takes one HubSpot field`);
     // The guide tells operators to set the source to hubspot; leaving it out means the same.
     if (source !== undefined && source !== 'hubspot') {
-      return fail(`${at}.source`, `${at}.source ${shortJson(source)} is not supported; the only variable source is "hubspot"`);
+      return fail(`${at}.source`, `${at}.source ${shown(source)} is not supported; the only variable source is "hubspot"`);
     }
     if (typeof field !== 'string' || !HUBSPOT_PROPERTY.test(field)) {
       return fail(
         `${at}.field`,
-        `${at}.field must be a HubSpot property's internal name (lowercase letters, digits and "_", e.g. "firstname" not "First name"; see Settings > Properties > the property > internal name), got ${shortJson(field)}`,
+        `${at}.field must be a HubSpot property's internal name (lowercase letters, digits and "_", e.g. "firstname" not "First name"; see Settings > Properties > the property > internal name), got ${shown(field)}`,
       );
     }
     seen.add(name);
@@ -86,14 +87,4 @@ export function parseVariableMappings(input: unknown): { ok: true; value: Variab
 
 function fail(parameter: string, message: string): { ok: false; error: ParamError } {
   return { ok: false, error: { parameter, message } };
-}
-
-function shortJson(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -11,6 +11,7 @@ import {
   type FieldCheck,
   type ParamError,
 } from './call-settings';
+import { ID_PATTERN } from './call-id';
 import type { CallDefaults } from './model';
 
 export type { ParamError } from './call-settings';
@@ -24,7 +25,7 @@ export interface WebhookQuery {
 
 export const SUPPORTED_TYPES = ['hubspot'] as const;
 
-const AGENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const AGENT_ID = ID_PATTERN;
 
 function checkAgentId(raw: unknown): FieldCheck<string> {
   const id = typeof raw === 'string' ? raw.trim() : raw;

@@ -2,19 +2,20 @@
 // Neither access tokens, client secrets nor voice secrets are ever returned.
 import { parseAgentInput, type AgentInput } from '../core/agent-input';
 import { generateApiKey, hashApiKey } from '../core/api-key';
-import { newId } from '../core/call-id';
+import { ID_PATTERN, newId } from '../core/call-id';
 import { cancelCall, pendingAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
 import { HubSpotError, InvalidCursorError } from '../core/errors';
+import { isObject } from '../core/json';
 import { connectHubSpot } from '../core/hubspot-connection';
 import { CALL_STATUSES, DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
-import { redactVoiceConfig, validateVoiceConfig } from '../adapters/voice/registry';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { errorReply, json, jsonObjectBody, queryOf, type HttpEvent, type HttpResult } from '../commons/http';
-import { callLogKeys, logger } from '../commons/logger';
+import { lambdaHandler } from '../commons/lambda-handler';
+import { callLogKeys, logger, withLogScope } from '../commons/logger';
 import { createCallByHand, getBackfill, startBackfill, testCall } from './admin-calls';
 
-type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now' | 'isOnDoNotCallList'>;
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'voiceSettings' | 'now' | 'isOnDoNotCallList'>;
 type Route = (deps: Deps, event: HttpEvent, id: string) => Promise<HttpResult>;
 
 const routes: [method: string, path: RegExp, route: Route][] = [
@@ -36,7 +37,7 @@ const routes: [method: string, path: RegExp, route: Route][] = [
 ];
 
 export function createAdminHandler(deps: Deps) {
-  return async (event: HttpEvent): Promise<HttpResult> => {
+  return withLogScope(async (event: HttpEvent): Promise<HttpResult> => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath.replace(/\/+$/, '');
     const matching = routes.filter(([, pattern]) => pattern.test(path));
@@ -58,7 +59,7 @@ export function createAdminHandler(deps: Deps) {
       });
       return errorReply(500, 'internal_error', 'the request failed; see the service logs');
     }
-  };
+  });
 }
 
 async function createApiKey(deps: Deps, event: HttpEvent): Promise<HttpResult> {
@@ -81,44 +82,44 @@ async function createApiKey(deps: Deps, event: HttpEvent): Promise<HttpResult> {
 }
 
 async function createAgent(deps: Deps, event: HttpEvent): Promise<HttpResult> {
-  const input = agentInput(event);
+  const input = agentInput(deps, event);
   if (!input.ok) return input.reply;
   const now = deps.now().toISOString();
   const agent: Agent = { id: newId('agt_'), workspaceId: DEFAULT_WORKSPACE, ...input.value, createdAt: now, updatedAt: now };
   await deps.store.putAgent(agent);
   logger.info('agent created', { agentId: agent.id });
-  return json(201, agentView(agent));
+  return json(201, agentView(deps, agent));
 }
 
 async function replaceAgent(deps: Deps, event: HttpEvent, id: string): Promise<HttpResult> {
   const existing = await deps.store.getAgent(id);
   if (!existing || existing.workspaceId !== DEFAULT_WORKSPACE) return agentNotFound(id);
-  const input = agentInput(event, existing);
+  const input = agentInput(deps, event, existing);
   if (!input.ok) return input.reply;
   const agent: Agent = { ...existing, ...input.value, updatedAt: deps.now().toISOString() };
   if (!(await deps.store.putAgent(agent, { mustExist: true }))) return agentNotFound(id);
-  return json(200, agentView(agent));
+  return json(200, agentView(deps, agent));
 }
 
-function agentInput(event: HttpEvent, existing?: Agent): { ok: true; value: AgentInput } | { ok: false; reply: HttpResult } {
+function agentInput(deps: Deps, event: HttpEvent, existing?: Agent): { ok: true; value: AgentInput } | { ok: false; reply: HttpResult } {
   const body = jsonObjectBody(event);
   if (typeof body === 'string') return { ok: false, reply: errorReply(400, 'invalid_body', body) };
   if (existing && isObject(body.voice) && body.voice.provider === existing.voice.provider) {
-    body.voice = keepStoredVoiceSettings(body.voice, existing.voice);
+    body.voice = keepStoredVoiceSettings(deps, body.voice, existing.voice);
   }
-  const parsed = parseAgentInput(body, validateVoiceConfig);
+  const parsed = parseAgentInput(body, deps.voiceSettings.validate);
   if (!parsed.ok) return { ok: false, reply: errorReply(400, 'invalid_parameter', parsed.error.message, parsed.error.parameter) };
   return parsed;
 }
 
 async function listAgents(deps: Deps): Promise<HttpResult> {
   const agents = await deps.store.listAgents(DEFAULT_WORKSPACE);
-  return json(200, { items: agents.map(agentView) });
+  return json(200, { items: agents.map((agent) => agentView(deps, agent)) });
 }
 
 async function getAgent(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
   const agent = await deps.store.getAgent(id);
-  return agent && agent.workspaceId === DEFAULT_WORKSPACE ? json(200, agentView(agent)) : agentNotFound(id);
+  return agent && agent.workspaceId === DEFAULT_WORKSPACE ? json(200, agentView(deps, agent)) : agentNotFound(id);
 }
 
 async function deleteAgent(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
@@ -219,8 +220,8 @@ async function cancel(deps: Deps, _event: HttpEvent, id: string): Promise<HttpRe
  * wipe them. A voice setting left out, or sent back exactly as the admin API showed it,
  * keeps its stored value.
  */
-function keepStoredVoiceSettings(sent: Record<string, unknown>, stored: VoiceConfig): Record<string, unknown> {
-  const shown = redactVoiceConfig(stored);
+function keepStoredVoiceSettings(deps: Deps, sent: Record<string, unknown>, stored: VoiceConfig): Record<string, unknown> {
+  const shown = deps.voiceSettings.redact(stored);
   const merged = { ...sent };
   for (const [key, value] of Object.entries(stored)) {
     if (merged[key] === undefined || (merged[key] === shown[key] && shown[key] !== value)) merged[key] = value;
@@ -233,14 +234,14 @@ function pathId(raw: string | undefined): string | undefined {
   if (raw === undefined) return '';
   try {
     const id = decodeURIComponent(raw);
-    return /^[A-Za-z0-9_-]{1,128}$/.test(id) ? id : undefined;
+    return ID_PATTERN.test(id) ? id : undefined;
   } catch {
     return undefined;
   }
 }
 
-function agentView(agent: Agent) {
-  return { ...agent, voice: redactVoiceConfig(agent.voice) };
+function agentView(deps: Deps, agent: Agent) {
+  return { ...agent, voice: deps.voiceSettings.redact(agent.voice) };
 }
 
 function connectionView(c: { portalId: string; status: string; connectedAt: string; timeZone?: string; clientSecret?: string }) {
@@ -253,7 +254,7 @@ function connectionView(c: { portalId: string; status: string; connectedAt: stri
   };
 }
 
-/** The DESIGN contract fields first, then the explanation (history) an operator reads. */
+/** The contract fields (docs/architecture.md) first, then the explanation (history) an operator reads. */
 export function callView(call: CallRecord) {
   return {
     id: call.id,
@@ -283,9 +284,4 @@ function callNotFound(id: string): HttpResult {
   return errorReply(404, 'call_not_found', `call ${id} was not found`);
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-let handlerInstance: ReturnType<typeof createAdminHandler> | undefined;
-export const handler = (event: HttpEvent) => (handlerInstance ??= createAdminHandler(awsDeps()))(event);
+export const handler = lambdaHandler(() => createAdminHandler(awsDeps()));

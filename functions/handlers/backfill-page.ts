@@ -31,7 +31,7 @@ export function createBackfillPageHandler(deps: Deps) {
     const jobId = typeof task.jobId === 'string' ? task.jobId : '';
     const page = typeof task.page === 'number' ? task.page : Number.NaN;
     const job = jobId ? await deps.store.getBackfillJob(jobId) : undefined;
-    if (!job || job.status !== 'running' || !Number.isInteger(page)) return;
+    if (job?.status !== 'running' || !Number.isInteger(page)) return;
     // This page was stored but the hand-off of the next one may have been lost: hand it
     // off again (a second copy finds the job moved on and does nothing).
     if (job.page === page + 1) return queuePage(deps, job, 0);

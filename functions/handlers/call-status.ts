@@ -8,14 +8,15 @@ import { HubSpotError } from '../core/errors';
 import type { CallRecord } from '../core/model';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { bodyBytes, errorReply, json, lowerCaseHeaders, queryOf, rawBodyOf, type HttpEvent, type HttpResult } from '../commons/http';
-import { callLogKeys, logger } from '../commons/logger';
+import { lambdaHandler } from '../commons/lambda-handler';
+import { callLogKeys, logger, withLogScope } from '../commons/logger';
 
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'hubspotFor' | 'now'>;
 
 const MAX_CALLBACK_BYTES = 64 * 1024;
 
 export function createCallStatusHandler(deps: Deps) {
-  return async (event: HttpEvent): Promise<HttpResult> => {
+  return withLogScope(async (event: HttpEvent): Promise<HttpResult> => {
     const providerName = event.pathParameters?.provider ?? event.rawPath.split('/').pop() ?? '';
     const provider = deps.voiceProvider(providerName);
     if (!provider) return errorReply(404, 'unknown_provider', `voice provider "${providerName}" is not registered`);
@@ -47,7 +48,7 @@ export function createCallStatusHandler(deps: Deps) {
     }
 
     const now = deps.now();
-    const ids = callLogKeys(call, job.attempt);
+    logger.appendKeys(callLogKeys(call, job.attempt));
     const result = await updateCall(deps.store, job.callId, (c) => {
       const t = recordOutcome(c, report, now);
       return 'call' in t ? { call: t.call, extra: t.retryAt } : t;
@@ -59,34 +60,32 @@ export function createCallStatusHandler(deps: Deps) {
       const next = pendingAttempt(result.call);
       if (next && next.number === job.attempt + 1)
         await deps.dispatcher.dispatch({ callId: job.callId, attempt: next.number }, new Date(next.scheduledAt), now);
-      logger.info('status callback changed nothing', { ...ids, outcome: report.outcome, reason: result.reason });
+      logger.info('status callback changed nothing', { outcome: report.outcome, reason: result.reason });
       return json(200, { callId: job.callId, status: result.call.status, changed: false, reason: result.reason });
     }
     if (result.extra) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, result.extra, now);
-    logger.info('call outcome recorded', { ...ids, outcome: report.outcome, status: result.call.status, reason: result.call.reason });
+    logger.info('call outcome recorded', { outcome: report.outcome, status: result.call.status, reason: result.call.reason });
     // A test call has no HubSpot contact to log it on.
-    if (agent.writeBackToHubSpot && !result.call.test) await writeBack(deps, result.call, job.attempt, ids);
+    if (agent.writeBackToHubSpot && !result.call.test) await writeBack(deps, result.call, job.attempt);
     return json(200, { callId: job.callId, status: result.call.status, changed: true, reason: result.call.reason });
-  };
+  });
 }
 
 /** Best effort: the outcome is already stored; a HubSpot hiccup must not make the provider retry. */
-async function writeBack(deps: Deps, call: CallRecord, attemptNumber: number, ids: Record<string, unknown>): Promise<void> {
+async function writeBack(deps: Deps, call: CallRecord, attemptNumber: number): Promise<void> {
   const attempt = call.attempts.find((a) => a.number === attemptNumber);
   const engagement = attempt && callEngagement(call, attempt);
   const connection = await deps.store.getHubSpotConnection(call.workspaceId);
   if (!engagement || !connection || connection.portalId !== call.portalId) return;
   try {
     await deps.hubspotFor(connection.accessToken).createCallEngagement(engagement);
-    logger.info('outcome written to HubSpot', ids);
+    logger.info('outcome written to HubSpot');
   } catch (err) {
     logger.warn('could not write the outcome to HubSpot', {
-      ...ids,
       hubspotError: err instanceof HubSpotError ? err.kind : 'unknown',
       error: err instanceof Error ? err.message : String(err),
     });
   }
 }
 
-let handlerInstance: ReturnType<typeof createCallStatusHandler> | undefined;
-export const handler = (event: HttpEvent) => (handlerInstance ??= createCallStatusHandler(awsDeps()))(event);
+export const handler = lambdaHandler(() => createCallStatusHandler(awsDeps()));

@@ -7,9 +7,10 @@ import { recordDialError, recordPlaced, startAttempt } from '../core/call-state'
 import { updateCall } from '../core/call-updates';
 import { VoiceProviderError } from '../core/errors';
 import type { Agent, CallRecord, DialJob, QueueTask } from '../core/model';
-import { parseQueueMessage } from '../adapters/sqs-dial-queue';
+import { parseQueueMessage } from '../core/dial-job';
 import { awsDeps, type AppDeps } from '../commons/deps';
-import { callLogKeys, logger } from '../commons/logger';
+import { lambdaHandler } from '../commons/lambda-handler';
+import { callLogKeys, logger, withLogScope } from '../commons/logger';
 import { taskHandlerFor } from './tasks';
 
 type Deps = AppDeps;
@@ -27,12 +28,12 @@ const AGENT_CACHE_MS = 30_000;
 
 export function createDialHandler(deps: Deps) {
   const agents = cachedAgents(deps);
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  return withLogScope(async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const results = await Promise.all(
-      event.Records.map(async (record) => ((await dialRecord(deps, agents, record)) ? undefined : record.messageId)),
+      event.Records.map(withLogScope(async (record) => ((await dialRecord(deps, agents, record)) ? undefined : record.messageId))),
     );
     return { batchItemFailures: results.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
-  };
+  });
 }
 
 /** true: done with this message (delete it); false: let SQS deliver it again. */
@@ -44,13 +45,12 @@ async function dialRecord(deps: Deps, agents: AgentLookup, record: SQSRecord): P
   }
   if (message.type === 'task') return runTask(deps, message.task, record.messageId);
   const job = message.job;
+  logger.appendKeys({ callId: job.callId, attempt: job.attempt });
   try {
     await dial(deps, agents, job);
     return true;
   } catch (err) {
     logger.error('dial failed; the queue will redeliver', {
-      callId: job.callId,
-      attempt: job.attempt,
       error: err instanceof Error ? err.message : String(err),
     });
     return false;
@@ -83,24 +83,23 @@ async function dial(deps: Deps, agents: AgentLookup, job: DialJob): Promise<void
     return 'reschedule' in t ? { call: t.reschedule, extra: t.at } : t;
   });
   if (started.status === 'not-found') {
-    logger.warn('dial job for a call that is not stored', { callId: job.callId, attempt: job.attempt });
+    logger.warn('dial job for a call that is not stored');
     return;
   }
-  const ids = callLogKeys(started.call, job.attempt);
+  logger.appendKeys(callLogKeys(started.call, job.attempt));
   if (started.status === 'unchanged') {
-    logger.info('dial job ignored', { ...ids, reason: started.reason });
+    logger.info('dial job ignored', { reason: started.reason });
     return;
   }
   if (started.extra) {
     await deps.dispatcher.dispatch(job, started.extra, now);
-    logger.info('attempt moved into the call window', { ...ids, reason: started.call.reason });
+    logger.info('attempt moved into the call window', { reason: started.call.reason });
     return;
   }
   await placeCall(deps, agents, started.call, job, now);
 }
 
 async function placeCall(deps: Deps, agents: AgentLookup, call: CallRecord, job: DialJob, now: Date): Promise<void> {
-  const ids = callLogKeys(call, job.attempt);
   const agent = await agents(call.agentId);
   const provider = agent ? deps.voiceProvider(agent.voice.provider) : undefined;
   if (!agent || !provider) {
@@ -124,7 +123,6 @@ async function placeCall(deps: Deps, agents: AgentLookup, call: CallRecord, job:
     // `call` is the DIALING record this handler just stored: decided on without a read.
     await updateCall(deps.store, call.id, (c) => recordPlaced(c, job.attempt, placed.providerCallId, deps.now()), { known: call });
     logger.info('call placed', {
-      ...ids,
       provider: provider.name,
       providerCallId: placed.providerCallId,
       status: call.status,
@@ -133,7 +131,6 @@ async function placeCall(deps: Deps, agents: AgentLookup, call: CallRecord, job:
   } catch (err) {
     if (!(err instanceof VoiceProviderError)) throw err;
     logger.warn('voice provider error', {
-      ...ids,
       provider: provider.name,
       retryable: err.retryable,
       status: err.status,
@@ -163,8 +160,7 @@ async function settleDialError(
     { known },
   );
   if (result.status !== 'updated') return false;
-  const ids = callLogKeys(result.call, job.attempt);
-  logger.info('call updated after dial error', { ...ids, status: result.call.status, reason: result.call.reason });
+  logger.info('call updated after dial error', { status: result.call.status, reason: result.call.reason });
   if (result.extra?.retryAt) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, result.extra.retryAt, now);
   return Boolean(result.extra?.redeliver);
 }
@@ -182,5 +178,4 @@ function cachedAgents(deps: Deps): AgentLookup {
   };
 }
 
-let handlerInstance: ReturnType<typeof createDialHandler> | undefined;
-export const handler = (event: SQSEvent) => (handlerInstance ??= createDialHandler(awsDeps()))(event);
+export const handler = lambdaHandler(() => createDialHandler(awsDeps()));

@@ -6,7 +6,8 @@ import { expireAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
 import { CALLBACK_TIMEOUT_MINUTES, isSilent, lostAttempt, lostJobCutoff, silentCallCutoff } from '../core/sweep-rules';
 import { awsDeps, type AppDeps } from '../commons/deps';
-import { callLogKeys, logger } from '../commons/logger';
+import { lambdaHandler } from '../commons/lambda-handler';
+import { callLogKeys, logger, withLogScope } from '../commons/logger';
 
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'now'>;
 
@@ -18,7 +19,7 @@ export interface SweepSummary {
 }
 
 export function createSweeper(deps: Deps) {
-  return async (): Promise<SweepSummary> => {
+  return withLogScope(async (): Promise<SweepSummary> => {
     const now = deps.now();
     const summary: SweepSummary = { redispatched: 0, expired: 0 };
     for (const call of await deps.store.listStaleCalls('scheduled', lostJobCutoff(now), BATCH)) {
@@ -41,8 +42,7 @@ export function createSweeper(deps: Deps) {
       logger.warn('attempt expired without a callback', { ...callLogKeys(stale), status: result.call.status, reason: result.call.reason });
     }
     return summary;
-  };
+  });
 }
 
-let sweeperInstance: ReturnType<typeof createSweeper> | undefined;
-export const handler = () => (sweeperInstance ??= createSweeper(awsDeps()))();
+export const handler = lambdaHandler(() => createSweeper(awsDeps()));

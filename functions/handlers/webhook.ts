@@ -19,13 +19,14 @@ import {
   type HttpEvent,
   type HttpResult,
 } from '../commons/http';
-import { logger } from '../commons/logger';
+import { lambdaHandler } from '../commons/lambda-handler';
+import { logger, withLogScope } from '../commons/logger';
 
 /** HubSpot sends at most 100 events (~50 KB); anything near this is not HubSpot. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>) {
-  return async (event: HttpEvent): Promise<HttpResult> => {
+  return withLogScope(async (event: HttpEvent): Promise<HttpResult> => {
     const now = deps.now();
     const size = bodyBytes(event);
     if (size > MAX_BODY_BYTES) {
@@ -78,7 +79,7 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
     const delivery = parseHubSpotDelivery(rawBody);
     if (!delivery.ok) return errorReply(400, 'invalid_body', delivery.message);
 
-    const log = { agentId: agent.id, portalId: connection.portalId, events: delivery.value.events.length };
+    logger.appendKeys({ agentId: agent.id, portalId: connection.portalId, events: delivery.value.events.length });
     try {
       const summary = await ingestDelivery(
         { store: deps.store, hubspot: deps.hubspotFor(connection.accessToken), dispatcher: deps.dispatcher },
@@ -87,8 +88,6 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
       for (const call of summary.calls) {
         logger.info('call stored', {
           callId: call.callId,
-          agentId: agent.id,
-          portalId: connection.portalId,
           contactId: call.objectId,
           status: call.status,
           reason: call.reason,
@@ -97,30 +96,26 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
       // One line per rejected contact, so "why was contact X not called" finds it too.
       for (const rejected of summary.rejected) {
         logger.info('contact rejected', {
-          agentId: agent.id,
-          portalId: connection.portalId,
           contactId: rejected.objectId,
           reason: rejected.reason,
         });
       }
       logger.info('delivery accepted', {
-        ...log,
         accepted: summary.accepted,
         duplicates: summary.duplicates,
         rejected: summary.rejected.length,
       });
       return json(200, summary);
     } catch (err) {
-      return hubspotFailure(err, log);
+      return hubspotFailure(err);
     }
-  };
+  });
 }
 
 /** Any failure here is answered non-2xx so HubSpot redelivers the whole batch. */
-function hubspotFailure(err: unknown, log: Record<string, unknown>): HttpResult {
+function hubspotFailure(err: unknown): HttpResult {
   if (err instanceof HubSpotError) {
     logger.warn('HubSpot contact read failed', {
-      ...log,
       hubspotError: err.kind,
       status: err.details.status,
       policyName: err.details.policyName,
@@ -140,9 +135,8 @@ function hubspotFailure(err: unknown, log: Record<string, unknown>): HttpResult 
       ...(err.details.requiredScopes ? { requiredScopes: err.details.requiredScopes } : {}),
     });
   }
-  logger.error('delivery failed', { ...log, error: err instanceof Error ? err.message : String(err) });
+  logger.error('delivery failed', { error: err instanceof Error ? err.message : String(err) });
   return errorReply(500, 'internal_error', 'the delivery could not be stored; HubSpot will redeliver it');
 }
 
-let handlerInstance: ReturnType<typeof createWebhookHandler> | undefined;
-export const handler = (event: HttpEvent) => (handlerInstance ??= createWebhookHandler(awsDeps()))(event);
+export const handler = lambdaHandler(() => createWebhookHandler(awsDeps()));

@@ -6,7 +6,7 @@ const { template } = buildStack();
 const routes = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!);
 const integrationTarget = (routeKey: string) => {
   const route = routes.find((r) => r.RouteKey === routeKey);
-  const integrationId = (route?.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as { Ref: string };
+  const integrationId = (route!.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as { Ref: string };
   return resourcesOfType(template, 'AWS::ApiGatewayV2::Integration')[integrationId.Ref]!.Properties!.IntegrationUri;
 };
 const fnArn = (prefix: string) => ({ 'Fn::GetAtt': [logicalId(template, 'AWS::Lambda::Function', prefix), 'Arn'] });

@@ -72,7 +72,7 @@ describe('SQS queues', () => {
     const policies = Object.values(resourcesOfType(template, 'AWS::SQS::QueuePolicy'));
     for (const queueId of [dialQueueId, dialDlqId, schedulerDlqId]) {
       const policy = policies.find((p) => (p.Properties!.Queues as Array<{ Ref: string }>).some((q) => q.Ref === queueId));
-      expect(policy?.Properties!.PolicyDocument.Statement).toEqual(
+      expect(policy!.Properties!.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
             Effect: 'Deny',

@@ -36,8 +36,8 @@ export function logicalId(template: Template, type: string, prefix: string): str
 export function statementsOfRole(template: Template, rolePrefix: string): Array<Record<string, any>> {
   const roleId = logicalId(template, 'AWS::IAM::Role', rolePrefix);
   return Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
-    .filter((p) => (p.Properties?.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
-    .flatMap((p) => p.Properties?.PolicyDocument.Statement as Array<Record<string, any>>);
+    .filter((p) => (p.Properties!.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+    .flatMap((p) => p.Properties!.PolicyDocument.Statement as Array<Record<string, any>>);
 }
 
 export const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);

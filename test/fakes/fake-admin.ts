@@ -1,4 +1,4 @@
-// A stand-in for the admin API (DESIGN.md "Admin routes") for CLI tests: real HTTP,
+// A stand-in for the admin API (docs/architecture.md, "Contracts outside tests rely on") for CLI tests: real HTTP,
 // contract-shaped replies and errors, and a record of every request it received.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';

@@ -133,7 +133,8 @@ describe('admin API on the loopback listener', () => {
       )
     ).body.id;
     const ids = Array.from({ length: 7 }, (_, i) => String(7000 + i));
-    ids.forEach((id, i) => t.hubspot.contacts.set(id, { firstname: `C${i}`, phone: i === 0 ? null : `+1415555${String(1000 + i)}` }));
+    for (const [i, id] of ids.entries())
+      t.hubspot.contacts.set(id, { firstname: `C${i}`, phone: i === 0 ? null : `+1415555${String(1000 + i)}` });
     const res = await t.webhook({ agent_id: agentId, type: 'hubspot', x_api_key: key }, creationEvents(ids, t.hubspot.portalId));
     expect(res.body.accepted).toBe(7);
 

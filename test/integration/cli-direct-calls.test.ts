@@ -16,8 +16,12 @@ async function hubdial(args: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await run(args, {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
     env: { HUBDIAL_ADMIN_URL: t.stack.adminUrl },
   });
   return { code, stdout, stderr };

@@ -43,8 +43,12 @@ async function hubdial(args: string[], opts: Invocation = {}) {
   let stdout = '';
   let stderr = '';
   const code = await run(args, {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
     // A clean environment: no real AWS credentials or endpoints leak in from the machine.
     env: { HUBDIAL_ADMIN_URL: admin.url, ...opts.env },
     stdin: async () => opts.stdin ?? '',

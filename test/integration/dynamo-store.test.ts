@@ -376,7 +376,7 @@ describe('call listings', () => {
       'e30',
       Buffer.from('{"q":1}').toString('base64url'),
       Buffer.from('[]').toString('base64url'),
-      first.nextCursor!.slice(0, -3) + 'AAA',
+      `${first.nextCursor!.slice(0, -3)}AAA`,
     ];
     for (const cursor of bad) await expect(s.listCalls({ agentId: 'agt_A', limit: 2, cursor })).rejects.toThrow(/cursor/);
     await expect(s.listCalls({ agentId: 'agt_B', limit: 2, cursor: first.nextCursor })).rejects.toThrow(/cursor/);

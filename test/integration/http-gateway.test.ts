@@ -13,7 +13,10 @@ describe('local HTTP gateway', () => {
         {
           method: 'POST',
           path: '/call/status/{provider}',
-          handler: async (event) => (seen.push(event), { statusCode: 200, body: JSON.stringify(event.pathParameters) }),
+          handler: async (event) => {
+            seen.push(event);
+            return { statusCode: 200, body: JSON.stringify(event.pathParameters) };
+          },
         },
       ],
     });

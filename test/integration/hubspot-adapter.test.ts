@@ -125,8 +125,8 @@ describe('reading contacts', () => {
     expect(hubspot.requests).toHaveLength(1);
     const [req] = hubspot.requests;
     expect(req).toMatchObject({ method: 'POST', path: '/crm/v3/objects/contacts/batch/read' });
-    expect((req?.body as { inputs: unknown[] }).inputs).toEqual(ids.map((id) => ({ id })));
-    expect((req?.body as { properties: string[] }).properties).toEqual(PROPS);
+    expect((req!.body as { inputs: unknown[] }).inputs).toEqual(ids.map((id) => ({ id })));
+    expect((req!.body as { properties: string[] }).properties).toEqual(PROPS);
     expect(found.size).toBe(100);
     const [firstId, first] = contacts[0]!;
     expect(found.get(firstId)).toMatchObject({

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createSqsPoller } from '../../local/sqs-poller';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { createSqsPoller, type SqsBatchResult } from '../../local/sqs-poller';
 import { startTestQueue } from '../support/fauxqs';
 
 // Visibility is short so a message the handler did not finish comes back within the test.
@@ -28,10 +28,7 @@ describe('SQS poller (fauxqs)', () => {
     return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
   }
 
-  function poller(
-    handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>,
-    extra: { maxConcurrency?: number; batchSize?: number } = {},
-  ) {
+  function poller(handler: (event: SQSEvent) => Promise<SqsBatchResult>, extra: { maxConcurrency?: number; batchSize?: number } = {}) {
     return createSqsPoller({
       client: sqs.client,
       queueUrl: sqs.queueUrl,

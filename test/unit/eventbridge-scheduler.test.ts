@@ -151,8 +151,8 @@ describe('EventBridge scheduler adapter', () => {
 
     expect(api.sent.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /schedules/c_7f2e91-a2', 'PUT /schedules/c_7f2e91-a2']);
     const [create, update] = api.sent;
-    const { ClientToken: _a, ...created } = create?.body;
-    const { ClientToken: _b, ...updated } = update?.body;
+    const { ClientToken: _a, ...created } = create!.body;
+    const { ClientToken: _b, ...updated } = update!.body;
     expect(updated).toEqual(created);
     expect(updated.ScheduleExpression).toBe('at(2026-03-07T14:00:00)');
   });

@@ -6,8 +6,8 @@ import { parseSignedOutcome } from './callback';
 import { printableUrl } from './redact';
 import { SIGNATURE_HEADER, signBody } from './signing';
 
-// Provider "http": a generic back end the operator runs (DESIGN.md, "Voice provider
-// http"). Every failure becomes a VoiceProviderError whose `retryable` tells the dial
+// Provider "http": a generic back end the operator runs (see docs/architecture.md,
+// "Adding a voice platform"). Every failure becomes a VoiceProviderError whose `retryable` tells the dial
 // handler whether the queue should try again; its message is stored on the call record
 // and logged, so it names the back end by origin + path only and never repeats the
 // secret or a query string.

@@ -1,7 +1,8 @@
-import type { VoiceProvider } from '../../core/ports';
+import type { VoiceProvider, VoiceSettings } from '../../core/ports';
 import type { VoiceAdapter, VoiceConfigResult } from './adapter';
 import { httpVoice } from './http';
 import { simulatorVoice } from './simulator';
+import { redactVoiceConfig } from './redact';
 
 export { redactVoiceConfig } from './redact';
 
@@ -44,3 +45,6 @@ export function validateVoiceConfig(input: unknown): VoiceConfigResult {
   }
   return adapter.parseConfig(settings);
 }
+
+/** The VoiceSettings port (functions/core/ports.ts) over the registered providers. */
+export const voiceSettings: VoiceSettings = { validate: validateVoiceConfig, redact: redactVoiceConfig };

@@ -5,7 +5,7 @@
 import { deriveCallId } from '../../../functions/core/call-id';
 import { makeContacts, type FakeReply } from '../../fakes/fake-hubspot';
 import { startTestQueue } from '../../support/fauxqs';
-import { creationEvents, HUBSPOT_TOKEN, startTestStack, waitFor, type TestStack } from '../../support/local-stack';
+import { creationEvents, HUBSPOT_TOKEN, startTestStack, type TestStack } from '../../support/local-stack';
 import { countBy, waitForQuiet } from '../../support/dial-queue';
 
 /** HubSpot gives up on a webhook reply after 5 s and counts it as failed. */

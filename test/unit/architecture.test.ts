@@ -1,0 +1,132 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+// The import boundaries of docs/architecture.md ("Rooms"), checked on the source text:
+// core is pure, handlers reach the outside world only through ports (the composition
+// root in functions/commons picks the adapters), and the CDK app in lib/ takes from the
+// runtime code only the data it must agree with.
+
+const ROOT = resolve(__dirname, '../..');
+
+/**
+ * Packages core may use. All compute without I/O: node:crypto for hashes, HMACs and
+ * random ids; luxon for zoned time; valibot for input schemas; libphonenumber-js for
+ * numbers. A new one belongs here only if it is as pure (no network, files or clock).
+ */
+const CORE_PACKAGES = new Set(['node:crypto', 'luxon', 'valibot', 'libphonenumber-js', 'libphonenumber-js/max']);
+
+/** Outside systems' SDKs: only adapters (and the composition root that builds their clients) touch them. */
+const SDK = /^(@aws-sdk|@smithy|@hubspot)\//;
+
+/**
+ * What lib/ may take from functions/: the table's keys and indexes (the CDK table must
+ * match what the store reads) and the model's constants (the metric filters name the
+ * call statuses). Never a handler, an adapter with logic, or an SDK client.
+ */
+const LIB_MAY_IMPORT = [/^functions\/adapters\/(.+\/)?table-definition$/, /^functions\/core\/model$/];
+
+interface Import {
+  /** The specifier as written. */
+  spec: string;
+  /** For a relative specifier: the target, relative to the repository root, without extension. */
+  target?: string;
+}
+
+interface Rule {
+  name: string;
+  room: string;
+  allows(imp: Import): boolean;
+}
+
+const RULES: Rule[] = [
+  {
+    name: 'functions/core imports nothing outside core but pure packages',
+    room: 'functions/core/',
+    allows: (imp) => (imp.target !== undefined ? imp.target.startsWith('functions/core/') : CORE_PACKAGES.has(imp.spec)),
+  },
+  {
+    name: 'handlers import core, ports and commons, never a concrete adapter or an SDK',
+    room: 'functions/handlers/',
+    allows: (imp) => (imp.target !== undefined ? !imp.target.startsWith('functions/adapters/') : !SDK.test(imp.spec)),
+  },
+  {
+    name: 'adapters never import a handler or the composition root',
+    room: 'functions/adapters/',
+    allows: (imp) => imp.target === undefined || !(imp.target.startsWith('functions/handlers/') || imp.target === 'functions/commons/deps'),
+  },
+  {
+    name: 'lib imports from functions only the table definition and the model',
+    room: 'lib/',
+    allows: (imp) =>
+      imp.target === undefined || !imp.target.startsWith('functions/') || LIB_MAY_IMPORT.some((re) => re.test(imp.target ?? '')),
+  },
+];
+
+/** Every module specifier in a TypeScript source: static, type-only, re-export, side-effect, dynamic, require. */
+function importsOf(file: string, source: string): Import[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const patterns = [
+    /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  const specs = patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[1] as string));
+  return specs.map((spec) =>
+    spec.startsWith('.')
+      ? { spec, target: relative(ROOT, resolve(dirname(join(ROOT, file)), spec)).replace(/\.(ts|js|mjs)$/, '') }
+      : { spec },
+  );
+}
+
+function violations(rule: Rule, file: string, source: string): string[] {
+  return importsOf(file, source)
+    .filter((imp) => !rule.allows(imp))
+    .map((imp) => `${file} imports '${imp.spec}'`);
+}
+
+function sourcesIn(room: string): string[] {
+  return (readdirSync(join(ROOT, room), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(room, f));
+}
+
+describe('import boundaries', () => {
+  it.each(RULES.map((rule) => [rule.name, rule] as const))('%s', (_name, rule) => {
+    const files = sourcesIn(rule.room);
+    expect(files.length).toBeGreaterThan(2);
+    const found = files.flatMap((file) => violations(rule, file, readFileSync(join(ROOT, file), 'utf8')));
+    expect(found).toEqual([]);
+  });
+
+  // The checker itself: each way of writing an import is seen, so a rule above cannot
+  // pass because the parser missed the line.
+  it('sees every form of import the rules judge', () => {
+    const [core, handlers, , lib] = RULES as [Rule, Rule, Rule, Rule];
+    const sample = [
+      "import { createDynamoStore } from '../adapters/dynamo-store';",
+      "import type {\n  Store,\n} from '../adapters/voice/registry';",
+      "export { thing } from '../commons/http';",
+      "import '../adapters/side-effect';",
+      "const m = await import('@aws-sdk/client-sqs');",
+      "const d = require('node:fs');",
+      "import { fine } from './model';",
+      '// import { commented } from "../adapters/hubspot";',
+    ].join('\n');
+    expect(violations(core, 'functions/core/sample.ts', sample)).toEqual([
+      "functions/core/sample.ts imports '../adapters/dynamo-store'",
+      "functions/core/sample.ts imports '../adapters/voice/registry'",
+      "functions/core/sample.ts imports '../commons/http'",
+      "functions/core/sample.ts imports '../adapters/side-effect'",
+      "functions/core/sample.ts imports '@aws-sdk/client-sqs'",
+      "functions/core/sample.ts imports 'node:fs'",
+    ]);
+    expect(violations(handlers, 'functions/handlers/sample.ts', sample)).toEqual([
+      "functions/handlers/sample.ts imports '../adapters/dynamo-store'",
+      "functions/handlers/sample.ts imports '../adapters/voice/registry'",
+      "functions/handlers/sample.ts imports '../adapters/side-effect'",
+      "functions/handlers/sample.ts imports '@aws-sdk/client-sqs'",
+    ]);
+    expect(violations(lib, 'lib/constructs/x.ts', "import { TABLE_KEYS } from '../../functions/adapters/table-definition';")).toEqual([]);
+    expect(violations(lib, 'lib/constructs/x.ts', "import { createDynamoStore } from '../../functions/adapters/dynamo-store';")).toEqual([
+      "lib/constructs/x.ts imports '../../functions/adapters/dynamo-store'",
+    ]);
+  });
+});
