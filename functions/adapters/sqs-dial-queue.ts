@@ -26,13 +26,11 @@ export function createSqsDialQueue(client: SQSClient, queueUrl: string): DialQue
       const chunks: SendMessageBatchRequestEntry[][] = [];
       for (let i = 0; i < items.length; i += BATCH_LIMIT) {
         chunks.push(
-          items
-            .slice(i, i + BATCH_LIMIT)
-            .map(({ job, delaySeconds }, n) => ({
-              Id: String(n),
-              MessageBody: serializeDialJob(job),
-              DelaySeconds: sqsDelay(delaySeconds),
-            })),
+          items.slice(i, i + BATCH_LIMIT).map(({ job, delaySeconds }, n) => ({
+            Id: String(n),
+            MessageBody: serializeDialJob(job),
+            DelaySeconds: sqsDelay(delaySeconds),
+          })),
         );
       }
       await Promise.all(chunks.map((entries) => sendBatch(client, queueUrl, entries)));

@@ -164,6 +164,9 @@ function settleAttempt(
   const iso = now.toISOString();
   const settled = replaceLastAttempt(call, { ...attempt, endedAt: iso, outcome, reason });
   if (outcome === 'completed') return { call: withStatus(settled, 'completed', `attempt ${attempt.number}: ${reason}`, iso) };
+  // The contact went away while this attempt rang (deleted or erased in HubSpot): no retry.
+  if (call.noRetryReason)
+    return { call: withStatus(settled, 'cancelled', `attempt ${attempt.number}: ${reason}; ${call.noRetryReason}`, iso) };
   const plan = planRetry(call.settings, call.attempts.length, now, call.timezone, outcome);
   if ('exhausted' in plan) return { call: withStatus(settled, 'failed', `attempt ${attempt.number}: ${reason}; ${plan.exhausted}`, iso) };
   settled.attempts = [...settled.attempts, { number: plan.attempt, scheduledAt: plan.at.toISOString() }];
