@@ -10,6 +10,7 @@ import { connectHubSpot } from '../core/hubspot-connection';
 import { CALL_STATUSES, DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
 import { redactVoiceConfig, validateVoiceConfig } from '../adapters/voice/registry';
 import { awsDeps, type AppDeps } from '../commons/deps';
+import { addToDoNotCall, listDoNotCall, removeFromDoNotCall } from './admin-do-not-call';
 import { errorReply, json, jsonObjectBody, queryOf, type HttpEvent, type HttpResult } from '../commons/http';
 import { callLogKeys, logger } from '../commons/logger';
 
@@ -28,6 +29,10 @@ const routes: [method: string, path: RegExp, route: Route][] = [
   ['GET', /^\/admin\/calls$/, listCalls],
   ['GET', /^\/admin\/calls\/([^/]+)$/, getCall],
   ['POST', /^\/admin\/calls\/([^/]+)\/cancel$/, cancel],
+  ['POST', /^\/admin\/do-not-call$/, addToDoNotCall],
+  ['GET', /^\/admin\/do-not-call$/, listDoNotCall],
+  // No capture group: the number (with its "+") is read from the path by the route itself.
+  ['DELETE', /^\/admin\/do-not-call\/[^/]+$/, removeFromDoNotCall],
 ];
 
 export function createAdminHandler(deps: Deps) {

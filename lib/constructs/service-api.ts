@@ -33,6 +33,9 @@ export const ADMIN_ROUTES: [HttpMethod, string][] = [
   [HttpMethod.GET, '/admin/calls'],
   [HttpMethod.GET, '/admin/calls/{id}'],
   [HttpMethod.POST, '/admin/calls/{id}/cancel'],
+  [HttpMethod.POST, '/admin/do-not-call'],
+  [HttpMethod.GET, '/admin/do-not-call'],
+  [HttpMethod.DELETE, '/admin/do-not-call/{number}'],
 ];
 
 export interface ServiceApiProps {

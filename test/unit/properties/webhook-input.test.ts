@@ -113,14 +113,12 @@ describe('parseWebhookQuery (property)', () => {
     .chain(([word, value]) =>
       fc.record({ typed: padded(fc.mixedCase(fc.constant(word as string))), value: fc.constant(value as boolean) }),
     );
-  const retries = fc
-    .integer({ min: 0, max: 10 })
-    .chain((n) =>
-      fc.record({
-        typed: padded(fc.constantFrom(String(n), String(n).padStart(2, '0'), String(n).padStart(3, '0'))),
-        value: fc.constant(n),
-      }),
-    );
+  const retries = fc.integer({ min: 0, max: 10 }).chain((n) =>
+    fc.record({
+      typed: padded(fc.constantFrom(String(n), String(n).padStart(2, '0'), String(n).padStart(3, '0'))),
+      value: fc.constant(n),
+    }),
+  );
   const hours = fc.oneof(
     fc.integer({ min: 1, max: 168 }),
     fc.integer({ min: 1, max: 672 }).map((q) => q / 4),
@@ -264,7 +262,8 @@ const junkEvent = fc.oneof(
   fc.anything().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
   fc.record({ objectId: fc.integer({ min: 1 }) }), // no subscriptionType
   fc.record({
-    subscriptionType: fc.constantFrom('contact.deletion', 'contact.propertyChange', 'deal.creation', 'object.creation', ''),
+    // contact.deletion is a lifecycle event now (parsed into `lifecycle`); a restore needs no action.
+    subscriptionType: fc.constantFrom('contact.restore', 'contact.propertyChange', 'deal.creation', 'object.creation', ''),
     objectId: fc.integer({ min: 1 }),
     objectTypeId: fc.constantFrom('0-2', '0-3', undefined),
   }),
