@@ -53,3 +53,31 @@ describe('hubdial dnc', () => {
     expect(JSON.parse((await hubdial(['--json', 'dnc', 'list'])).stdout).items).toHaveLength(3);
   });
 });
+
+describe('hubdial --call-days', () => {
+  async function hubdial(args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await run(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), env: {} });
+    return { code, stdout, stderr };
+  }
+
+  it('puts call_days in the webhook URL in its canonical spelling, and names the flag when it is wrong', async () => {
+    const ok = await hubdial([
+      'webhook-url',
+      '--agent',
+      'agt_1',
+      '--key',
+      'k',
+      '--base',
+      'https://h.example',
+      '--call-days',
+      'Monday-Friday',
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('https://h.example/call/crm-webhook?agent_id=agt_1&type=hubspot&x_api_key=k&call_days=mon-fri');
+    const bad = await hubdial(['webhook-url', '--agent', 'agt_1', '--key', 'k', '--call-days', 'weekdays']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--call-days must list days/);
+  });
+});
