@@ -75,7 +75,7 @@ describe('hubdial --call-days', () => {
       'Monday-Friday',
     ]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toBe('https://h.example/call/crm-webhook?agent_id=agt_1&type=hubspot&x_api_key=k&call_days=mon-fri');
+    expect(ok.stdout).toBe('https://h.example/call/crm-webhook?agent_id=agt_1&type=hubspot&x_api_key=k&call_days=mon-fri\n');
     const bad = await hubdial(['webhook-url', '--agent', 'agt_1', '--key', 'k', '--call-days', 'weekdays']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--call-days must list days/);
