@@ -1,5 +1,6 @@
 // The Store methods for contact lifecycle and do-not-call, on a real DynamoDB API (dynalite).
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTableInput } from '../../functions/adapters/table-definition';
 import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamo-store';
 import { eraseForPrivacyDeletion } from '../../functions/core/contact-lifecycle';
 import type { CallRecord } from '../../functions/core/model';
@@ -72,6 +73,15 @@ describe('DynamoDB store: contact lifecycle', () => {
     // An erased finished call drops out of the stale-call ranges.
     expect((await store.listStaleCalls('completed', '9999', 100)).map((c) => c.id)).not.toContain('lc_erase');
     expect((await store.listCallsForContact('default', '123', '80')).map((c) => c.id)).toEqual(['lc_erase']);
+  });
+
+  it('on a table made before the contact index, finds nothing by contact instead of failing (derived ids still work)', async () => {
+    const full = createTableInput('pre-gsi3');
+    await client.send(new CreateTableCommand({ ...full, GlobalSecondaryIndexes: full.GlobalSecondaryIndexes.slice(0, 2) }));
+    const old = createDynamoStore(client, 'pre-gsi3');
+    await old.createCall(call('lc_old'));
+    expect(await old.listCallsForContact('default', '123', '77')).toEqual([]);
+    expect((await old.getCalls(['lc_old'])).size).toBe(1);
   });
 
   it('keeps tombstones, and a privacy deletion is never downgraded by a later ordinary one', async () => {
