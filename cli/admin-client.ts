@@ -209,6 +209,21 @@ export class AdminClient {
     return this.request('GET', `/admin/backfill/${encodeURIComponent(id)}`);
   }
 
+  addDoNotCall(numbers: string[], reason?: string): Promise<{ added: number; invalid: { number: string; reason: string }[] }> {
+    return this.request('POST', '/admin/do-not-call', { body: { numbers, ...(reason ? { reason } : {}) } });
+  }
+
+  listDoNotCall(query: { limit?: number; cursor?: string } = {}): Promise<{
+    items: { number: string; reason?: string; addedAt: string }[];
+    nextCursor: string | null;
+  }> {
+    return this.request('GET', '/admin/do-not-call', { query: { limit: query.limit?.toString(), cursor: query.cursor } });
+  }
+
+  async removeDoNotCall(number: string): Promise<void> {
+    await this.request('DELETE', `/admin/do-not-call/${encodeURIComponent(number)}`);
+  }
+
   private async request<T>(
     method: string,
     path: string,

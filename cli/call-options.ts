@@ -1,7 +1,7 @@
 // Parsers for the flags that mirror the webhook's call parameters. They reject bad
 // input before any request, naming the flag, so a typo never reaches HubSpot's config.
 import { InvalidArgumentError } from 'commander';
-import { checkGaps, checkRetries, type FieldCheck } from '../functions/core/call-settings';
+import { checkCallDays, checkGaps, checkRetries, type FieldCheck } from '../functions/core/call-settings';
 import { parseClockTime } from '../functions/core/clock-time';
 import type { CallDefaults, VariableMapping } from './admin-client';
 
@@ -38,6 +38,11 @@ export function parseGaps(value: string): number[] {
   return fromCheck(checkGaps('--gaps', value, 'query'));
 }
 
+/** "mon-fri" or "mon,wed,fri" -> its canonical spelling, as the webhook's call_days. */
+export function parseCallDaysFlag(value: string): string {
+  return fromCheck(checkCallDays('--call-days', value, 'query'));
+}
+
 export function parsePositiveInt(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('Use a whole number of 1 or more.');
   return Number(value);
@@ -55,6 +60,7 @@ export interface CallFlags {
   carryOver?: boolean;
   retries?: number;
   gaps?: number[];
+  callDays?: string;
 }
 
 /** The flags given, as the admin API's callDefaults keys; absent flags are absent. */
@@ -64,5 +70,6 @@ export function callDefaultsFrom(flags: CallFlags): CallDefaults {
     ...(flags.carryOver === undefined ? {} : { carry_over: flags.carryOver }),
     ...(flags.retries === undefined ? {} : { num_of_retries: flags.retries }),
     ...(flags.gaps === undefined ? {} : { gap_between_retries: flags.gaps }),
+    ...(flags.callDays === undefined ? {} : { call_days: flags.callDays }),
   };
 }

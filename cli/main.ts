@@ -6,6 +6,7 @@ import { registerAgents } from './commands/agents';
 import { registerApiKeys } from './commands/api-keys';
 import { registerBackfill } from './commands/backfill';
 import { registerCalls } from './commands/calls';
+import { registerDoNotCall } from './commands/dnc';
 import { registerHubSpot } from './commands/hubspot';
 import { registerWebhookUrl } from './commands/webhook-url';
 import { DEFAULT_ENDPOINT, UsageError, type CliIo } from './context';
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo): Command {
   registerCalls(program, io);
   registerWebhookUrl(program, io);
   registerBackfill(program, io);
+  registerDoNotCall(program, io);
   return program;
 }
 

@@ -14,6 +14,7 @@ import type { Node } from 'constructs';
 // | hubdial:throttleBurstLimit    | 100     | API stage burst                                                |
 // | hubdial:hubspotBaseUrl        | ""      | HubSpot API base URL (HubSpot's own API when empty)            |
 // | hubdial:metricNamespace       | hubdial | CloudWatch namespace of the service's log-derived metrics      |
+// | retentionDays                 | (keep)  | days after which finished calls lose their personal data (1-3650) |
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -26,6 +27,8 @@ export interface HubdialConfig {
   throttleBurstLimit: number;
   hubspotBaseUrl?: string;
   metricNamespace: string;
+  /** Finished calls lose their personal data after this many days; absent = kept. */
+  retentionDays?: number;
 }
 
 export const CONTEXT_DEFAULTS = {
@@ -90,7 +93,19 @@ export function readConfig(node: Node): HubdialConfig {
   const throttleRateLimit = int('hubdial:throttleRateLimit', 1, 10_000);
   const throttleBurstLimit = int('hubdial:throttleBurstLimit', 1, 5_000);
 
+  const retentionRaw = node.tryGetContext('retentionDays');
+  let retentionDays: number | undefined;
+  if (retentionRaw !== undefined && retentionRaw !== null && retentionRaw !== '') {
+    retentionDays = Number(retentionRaw);
+    if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
+      throw new Error(
+        `context retentionDays: must be a whole number of days from 1 to 3650, got ${JSON.stringify(retentionRaw)} (set it in cdk.json "context" or with -c retentionDays=...)`,
+      );
+    }
+  }
+
   return {
+    ...(retentionDays !== undefined ? { retentionDays } : {}),
     // SQS event sources refuse a maxConcurrency below 2.
     maxConcurrentCalls: int('hubdial:maxConcurrentCalls', 2, 1000),
     alarmEmail: alarmEmail || undefined,

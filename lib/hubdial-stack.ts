@@ -73,7 +73,12 @@ export class HubdialStack extends Stack {
     const http = new ServiceApi(this, 'Http', { webhook: webhook.fn, callStatus: callStatus.fn, admin: admin.fn, config });
     // Not API integrations, so reading the API's URL creates no dependency cycle.
     const dial = fn('Dial', 'dial', 'hubdial: dial queue -> voice provider', { PUBLIC_BASE_URL: http.baseUrl });
-    const sweeper = fn('Sweeper', 'sweeper', 'hubdial: moves on calls stuck past their time');
+    const sweeper = fn(
+      'Sweeper',
+      'sweeper',
+      'hubdial: moves on calls stuck past their time',
+      config.retentionDays !== undefined ? { RETENTION_DAYS: String(config.retentionDays) } : {},
+    );
 
     const all = { webhook, callStatus, admin, dial, sweeper };
     for (const f of Object.values(all)) grantStore(f.fn, calls.resourceArns(), { admin: f === admin });

@@ -2,7 +2,16 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Agent, VariableMapping } from '../admin-client';
-import { callDefaultsFrom, collectVariable, parseBoolean, parseGaps, parseRetries, parseWindow, type CallFlags } from '../call-options';
+import {
+  callDefaultsFrom,
+  collectVariable,
+  parseBoolean,
+  parseCallDaysFlag,
+  parseGaps,
+  parseRetries,
+  parseWindow,
+  type CallFlags,
+} from '../call-options';
 import { cliFor, UsageError, type Cli, type CliIo } from '../context';
 import { formatTime, keyValues, safeUrl, table } from '../format';
 import { registerTestCall } from './test-call';
@@ -129,6 +138,7 @@ function withAgentFlags(cmd: Command): Command {
     .option('--carry-over <true|false>', 'outside the window: call at the next opening (true) or not at all (false)', parseBoolean)
     .option('--retries <n>', 'further attempts when a call does not connect', parseRetries)
     .option('--gaps <hours>', 'hours between attempts, e.g. 2,4,6 (the last repeats)', parseGaps)
+    .option('--call-days <days>', "days calls may start on, e.g. mon-fri or mon,wed,fri (in the window's time zone)", parseCallDaysFlag)
     .option('--voice-provider <provider>', 'voice back end: http or simulator')
     .option('--voice-url <url>', 'http provider: where hubdial POSTs call requests')
     .option('--voice-secret <secret>', 'http provider: HMAC secret shared with the back end ("-" reads standard input)')

@@ -1,7 +1,7 @@
 // hubdial webhook-url — the URL to paste into HubSpot (app Webhooks tab or a workflow's
 // "Send a webhook" action). Built locally: no server call.
 import type { Command } from 'commander';
-import { callDefaultsFrom, parseBoolean, parseGaps, parseRetries, parseWindow, type CallFlags } from '../call-options';
+import { callDefaultsFrom, parseBoolean, parseCallDaysFlag, parseGaps, parseRetries, parseWindow, type CallFlags } from '../call-options';
 import { cliFor, UsageError, type CliIo } from '../context';
 import { isLoopback } from '../sigv4';
 
@@ -24,6 +24,7 @@ export function registerWebhookUrl(program: Command, io: CliIo): void {
     .option('--carry-over <true|false>', 'outside the window: call at the next opening (true) or not at all (false)', parseBoolean)
     .option('--retries <n>', 'further attempts when a call does not connect', parseRetries)
     .option('--gaps <hours>', 'hours between attempts, e.g. 2,4,6', parseGaps)
+    .option('--call-days <days>', "days calls may start on, e.g. mon-fri or mon,wed,fri (in the window's time zone)", parseCallDaysFlag)
     .action((flags: WebhookFlags, cmd: Command) => {
       const cli = cliFor(cmd, io);
       const key = flags.key ?? cli.env.HUBDIAL_API_KEY;
@@ -57,6 +58,7 @@ export function webhookUrl(base: string, agentId: string, apiKey: string, flags:
     ['carry_over', defaults.carry_over?.toString()],
     ['num_of_retries', defaults.num_of_retries?.toString()],
     ['gap_between_retries', defaults.gap_between_retries?.join(',')],
+    ['call_days', defaults.call_days],
   ];
   const query = params
     .filter((p): p is [string, string] => p[1] !== undefined)

@@ -1,5 +1,6 @@
 import type { BackfillJob } from '../core/backfill';
-import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection } from '../core/model';
+import type { Agent, ApiKeyRecord, CallRecord, ContactTombstone, DoNotCallEntry, HubSpotConnection } from '../core/model';
+import { TERMINAL_STATUSES } from '../core/model';
 import { fromAttributeMap, toAttributeMap, type Item } from './dynamo-codec';
 import { TABLE_KEYS } from './table-definition';
 
@@ -11,7 +12,11 @@ import { TABLE_KEYS } from './table-definition';
 //   agent         AGENT#<id>         AGENT       WORKSPACE#<ws>#AGENTS / <createdAt>#<id>  -
 //   HubSpot conn. HUBSPOT#<ws>       CONNECTION  -                                        -
 //   backfill job  BACKFILL#<id>      BACKFILL    -                                        -
-//   call          CALL#<id>          CALL        AGENT#<agentId> / <createdAt>#<id>       STATUS#<status> / <dueAt>#<id> (dueAt: pending attempt time when scheduled, else updatedAt)
+//   call          CALL#<id>          CALL        AGENT#<agentId> / <createdAt>#<id>       STATUS#<status> / <dueAt>#<id> (dueAt: pending attempt time when scheduled, else updatedAt;
+//                                                                                            an erased finished call sorts as ~<updatedAt>, after every time, so stale-call ranges skip it)
+//                 (and gsi3pk / gsi3sk: CONTACT#<ws>#<portal>#<contactId> / <id>, a contact's calls for deletion, merge and erasure)
+//   tombstone     TOMBSTONE#<ws>#<portal>#<contactId>  TOMBSTONE  kind, at, expiresAt (TTL)
+//   do-not-call   DNC#<ws>           <E.164 number>   reason?, addedAt
 
 const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
   TABLE_KEYS.partitionKey,
@@ -30,11 +35,23 @@ export const keys = {
   hubspot: (workspaceId: string): Item => ({ pk: s(`HUBSPOT#${workspaceId}`), sk: s('CONNECTION') }),
   call: (id: string): Item => ({ pk: s(`${CALL_PK_PREFIX}${id}`), sk: s('CALL') }),
   backfill: (id: string): Item => ({ pk: s(`BACKFILL#${id}`), sk: s('BACKFILL') }),
+  tombstone: (workspaceId: string, portalId: string, contactId: string): Item => ({
+    pk: s(`TOMBSTONE#${workspaceId}#${portalId}#${contactId}`),
+    sk: s('TOMBSTONE'),
+  }),
+  doNotCall: (workspaceId: string, number: string): Item => ({ pk: s(doNotCallPartition(workspaceId)), sk: s(number) }),
 };
 
 export function backfillItem(job: BackfillJob): Item {
   return { ...toAttributeMap(job), ...keys.backfill(job.id) };
 }
+
+export const contactCallsPartition = (workspaceId: string, portalId: string, contactId: string) =>
+  `CONTACT#${workspaceId}#${portalId}#${contactId}`;
+export const doNotCallPartition = (workspaceId: string) => `DNC#${workspaceId}`;
+
+/** Tombstones outlive HubSpot's 24 h of redeliveries by far; after this DynamoDB's TTL removes them. */
+export const TOMBSTONE_DAYS = 30;
 
 /** A secondary index: its name and key attribute names. */
 export interface CallIndex {
@@ -42,10 +59,12 @@ export interface CallIndex {
   pk: string;
   sk: string;
 }
-const [gsi1, gsi2] = TABLE_KEYS.indexes;
+const [gsi1, gsi2, gsi3] = TABLE_KEYS.indexes;
 export const GSI1: CallIndex = { name: gsi1.indexName, pk: gsi1.partitionKey, sk: gsi1.sortKey };
 export const GSI2: CallIndex = { name: gsi2.indexName, pk: gsi2.partitionKey, sk: gsi2.sortKey };
+export const GSI3: CallIndex = { name: gsi3.indexName, pk: gsi3.partitionKey, sk: gsi3.sortKey };
 export const CALLS_BY_AGENT = GSI1;
+export const CALLS_BY_CONTACT = GSI3;
 export const CALLS_BY_STATUS = GSI2;
 export const AGENTS_BY_WORKSPACE = GSI1;
 export const agentsPartition = (workspaceId: string) => `WORKSPACE#${workspaceId}#AGENTS`;
@@ -79,7 +98,9 @@ export function hubspotItem(connection: HubSpotConnection): Item {
  */
 function dueAt(call: CallRecord): string {
   const last = call.attempts[call.attempts.length - 1];
-  return call.status === 'scheduled' && last && !last.startedAt ? last.scheduledAt : call.updatedAt;
+  if (call.status === 'scheduled' && last && !last.startedAt) return last.scheduledAt;
+  // Nothing is left to sweep or erase on an erased finished call: keep it out of every time range.
+  return call.erasedAt && TERMINAL_STATUSES.includes(call.status) ? `~${call.updatedAt}` : call.updatedAt;
 }
 
 export function callItem(call: CallRecord): Item {
@@ -90,7 +111,22 @@ export function callItem(call: CallRecord): Item {
     [CALLS_BY_AGENT.sk]: s(indexSortKey(call.createdAt, call.id)),
     [CALLS_BY_STATUS.pk]: s(statusPartition(call.status)),
     [CALLS_BY_STATUS.sk]: s(indexSortKey(dueAt(call), call.id)),
+    [CALLS_BY_CONTACT.pk]: s(contactCallsPartition(call.workspaceId, call.portalId, call.contactId)),
+    [CALLS_BY_CONTACT.sk]: s(call.id),
   };
+}
+
+export function tombstoneItem(tombstone: ContactTombstone): Item {
+  const expiresAt = Math.floor(Date.parse(tombstone.at) / 1000) + TOMBSTONE_DAYS * 86_400;
+  return {
+    ...toAttributeMap(tombstone),
+    ...keys.tombstone(tombstone.workspaceId, tombstone.portalId, tombstone.contactId),
+    [TABLE_KEYS.ttlAttribute]: { N: String(expiresAt) },
+  };
+}
+
+export function doNotCallItem(workspaceId: string, entry: DoNotCallEntry): Item {
+  return { ...toAttributeMap(entry), ...keys.doNotCall(workspaceId, entry.number) };
 }
 
 /** The stored record without the table's key attributes. Items are only written by this module. */

@@ -11,10 +11,12 @@ import {
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
 import type { BackfillJob } from '../core/backfill';
-import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection } from '../core/model';
+import { InvalidCursorError } from '../core/errors';
+import type { Agent, ApiKeyRecord, CallRecord, ContactTombstone, DoNotCallEntry, HubSpotConnection } from '../core/model';
 import type { Store } from '../core/ports';
 import { isConditionFailure, type Item } from './dynamo-codec';
 import { listCalls, listStaleCalls, type Readers } from './dynamo-call-listing';
+import { encodeCursor, decodeCursor } from './dynamo-cursor';
 import {
   AGENTS_BY_WORKSPACE,
   agentItem,
@@ -22,9 +24,14 @@ import {
   apiKeyItem,
   backfillItem,
   callItem,
+  CALLS_BY_CONTACT,
+  contactCallsPartition,
+  doNotCallItem,
+  doNotCallPartition,
   hubspotItem,
   keys,
   recordOf,
+  tombstoneItem,
 } from './dynamo-items';
 
 // The Store port over the single table (layout in dynamo-items.ts). Writes that must not
@@ -96,10 +103,20 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
   };
 
   async function batchGetCalls(ids: string[]): Promise<Item[]> {
+    return batchGet(ids.map((id) => keys.call(id)));
+  }
+
+  /** Up to 100 keys per request, unprocessed ones retried. */
+  async function batchGet(Keys: Item[]): Promise<Item[]> {
     const found: Item[] = [];
-    let request: Record<string, KeysAndAttributes> | undefined = {
-      [tableName]: { Keys: ids.map((id) => keys.call(id)) },
-    };
+    for (let i = 0; i < Keys.length; i += BATCH_GET_SIZE) found.push(...(await batchGetPage(Keys.slice(i, i + BATCH_GET_SIZE))));
+    return found;
+  }
+
+  async function batchGetPage(Keys: Item[]): Promise<Item[]> {
+    const found: Item[] = [];
+    if (Keys.length === 0) return found;
+    let request: Record<string, KeysAndAttributes> | undefined = { [tableName]: { Keys } };
     for (let round = 0; request && Object.keys(request).length > 0; round++) {
       if (round > UNPROCESSED_RETRIES) throw new Error(`DynamoDB left keys unprocessed after ${UNPROCESSED_RETRIES} retries`);
       if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
@@ -107,6 +124,18 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
       const res: BatchGetItemCommandOutput = await client.send(new BatchGetItemCommand({ RequestItems: request }));
       found.push(...(res.Responses?.[tableName] ?? []));
       request = res.UnprocessedKeys;
+    }
+    return found;
+  }
+
+  async function getCalls(ids: string[]): Promise<Map<string, CallRecord>> {
+    const unique = [...new Set(ids)];
+    const found = new Map<string, CallRecord>();
+    for (let i = 0; i < unique.length; i += BATCH_GET_SIZE) {
+      for (const item of await batchGetCalls(unique.slice(i, i + BATCH_GET_SIZE))) {
+        const call = recordOf<CallRecord>(item);
+        found.set(call.id, call);
+      }
     }
     return found;
   }
@@ -181,17 +210,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
       return item && recordOf<CallRecord>(item);
     },
 
-    async getCalls(ids: string[]) {
-      const unique = [...new Set(ids)];
-      const found = new Map<string, CallRecord>();
-      for (let i = 0; i < unique.length; i += BATCH_GET_SIZE) {
-        for (const item of await batchGetCalls(unique.slice(i, i + BATCH_GET_SIZE))) {
-          const call = recordOf<CallRecord>(item);
-          found.set(call.id, call);
-        }
-      }
-      return found;
-    },
+    getCalls,
 
     async updateCall(call: CallRecord) {
       // A full replace (the index keys follow the new status and updatedAt), but only
@@ -201,6 +220,105 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
         names: { '#version': 'version' },
         values: { ':previous': { N: String(call.version - 1) } },
       });
+    },
+
+    async listCallsForContact(workspaceId: string, portalId: string, contactId: string) {
+      const calls: CallRecord[] = [];
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const res = await readers
+          .query({
+            IndexName: CALLS_BY_CONTACT.name,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': CALLS_BY_CONTACT.pk },
+            ExpressionAttributeValues: { ':pk': { S: contactCallsPartition(workspaceId, portalId, contactId) } },
+            ExclusiveStartKey,
+          })
+          .catch((err: Error) => {
+            // A table made before gsi3 existed (an old local data folder): the caller's
+            // derived call ids still find the calls of the workspace's agents.
+            if (err.name === 'ValidationException' && /index/i.test(err.message)) return { Items: [], LastEvaluatedKey: undefined };
+            throw err;
+          });
+        calls.push(...(res.Items ?? []).map((item) => recordOf<CallRecord>(item)));
+        ExclusiveStartKey = res.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      // The index is eventually consistent: what it found is read again from the table.
+      const fresh = await getCalls(calls.map((c) => c.id));
+      return [...fresh.values()];
+    },
+
+    async putContactTombstone(tombstone: ContactTombstone) {
+      // A privacy deletion wins over an ordinary one, whatever order they arrive in.
+      const condition: Condition | undefined =
+        tombstone.kind === 'deleted'
+          ? {
+              expression: 'attribute_not_exists(pk) OR #kind <> :erased',
+              names: { '#kind': 'kind' },
+              values: { ':erased': { S: 'erased' } },
+            }
+          : undefined;
+      await put(tombstoneItem(tombstone), condition);
+    },
+
+    async getContactTombstones(workspaceId: string, portalId: string, contactIds: string[]) {
+      const found = new Map<string, ContactTombstone>();
+      const unique = [...new Set(contactIds)];
+      for (const item of await batchGet(unique.map((id) => keys.tombstone(workspaceId, portalId, id)))) {
+        const tombstone = recordOf<ContactTombstone>(item);
+        found.set(tombstone.contactId, tombstone);
+      }
+      return found;
+    },
+
+    async addDoNotCall(workspaceId: string, entries: DoNotCallEntry[]) {
+      let added = 0;
+      const unique = new Map(entries.map((e) => [e.number, e]));
+      for (const entry of unique.values()) if (await put(doNotCallItem(workspaceId, entry), ABSENT)) added += 1;
+      return added;
+    },
+
+    async listDoNotCall(workspaceId: string, query: { limit: number; cursor?: string }) {
+      const signature = `dnc:${workspaceId}`;
+      let start: Item | undefined;
+      if (query.cursor !== undefined) {
+        const position = decodeCursor(query.cursor, signature);
+        if (typeof position !== 'string' || position.length > 64) throw new InvalidCursorError('not readable');
+        start = keys.doNotCall(workspaceId, position);
+      }
+      const res = await readers.query({
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':pk': { S: doNotCallPartition(workspaceId) } },
+        Limit: query.limit,
+        ExclusiveStartKey: start,
+      });
+      const items = (res.Items ?? []).map((item) => recordOf<DoNotCallEntry>(item));
+      const last = res.LastEvaluatedKey?.sk?.S;
+      return { items, ...(last !== undefined ? { nextCursor: encodeCursor(signature, last) } : {}) };
+    },
+
+    async removeDoNotCall(workspaceId: string, number: string) {
+      operations.writes += 1;
+      try {
+        await client.send(
+          new DeleteItemCommand({ TableName, Key: keys.doNotCall(workspaceId, number), ConditionExpression: PRESENT.expression }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async getDoNotCall(workspaceId: string, numbers: string[]) {
+      const found = new Map<string, DoNotCallEntry>();
+      const unique = [...new Set(numbers)];
+      for (const item of await batchGet(unique.map((n) => keys.doNotCall(workspaceId, n)))) {
+        const entry = recordOf<DoNotCallEntry>(item);
+        found.set(entry.number, entry);
+      }
+      return found;
     },
 
     listCalls: (query) => listCalls(readers, query),

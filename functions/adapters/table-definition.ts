@@ -5,6 +5,7 @@
 //   gsi1pk / gsi1sk  calls by agent:  AGENT#<agentId> / <createdAt>#<callId>
 //   gsi2pk / gsi2sk  calls by status: STATUS#<status> / <dueAt>#<callId> (a scheduled call's
 //                    pending attempt time, else its last update: what the sweeper scans)
+//   gsi3pk / gsi3sk  calls by contact: CONTACT#<ws>#<portal>#<contactId> / <callId> (deletion, merge, erasure)
 //   expiresAt        TTL (epoch seconds) for items that may expire
 export const TABLE_KEYS = {
   partitionKey: 'pk',
@@ -13,6 +14,7 @@ export const TABLE_KEYS = {
   indexes: [
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
 } as const;
 

@@ -7,7 +7,7 @@ import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler';
 import { createHubSpotApi } from '../adapters/hubspot';
 import { createSqsDialQueue } from '../adapters/sqs-dial-queue';
 import { voiceProvider, voiceSettings } from '../adapters/voice/registry';
-import type { AttemptDispatcher, DoNotCallCheck, HubSpotApiFactory, Store, VoiceProvider, VoiceSettings } from '../core/ports';
+import type { AttemptDispatcher, HubSpotApiFactory, Store, VoiceProvider, VoiceSettings } from '../core/ports';
 
 /** Everything a handler needs from outside; the local stack and tests build their own. */
 export interface AppDeps {
@@ -19,8 +19,6 @@ export interface AppDeps {
   /** Public https base of the API, for the status-callback URLs handed to providers. */
   publicBaseUrl: string;
   now: () => Date;
-  /** The workspace do-not-call list; absent until a store provides one (test calls then skip the check). */
-  isOnDoNotCallList?: DoNotCallCheck;
 }
 
 function required(name: string): string {

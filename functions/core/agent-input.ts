@@ -54,9 +54,20 @@ export function parseAgentInput(
   for (const flag of ['writeBackToHubSpot', 'useContactTimezone'] as const) {
     if (body[flag] !== undefined && typeof body[flag] !== 'boolean') return fail(flag, `${flag} must be true or false`);
   }
+  let doNotCallProperty: string | undefined;
+  if (body.doNotCallProperty !== undefined && body.doNotCallProperty !== null) {
+    if (typeof body.doNotCallProperty !== 'string' || !/^[a-z0-9_]{1,100}$/.test(body.doNotCallProperty)) {
+      return fail(
+        'doNotCallProperty',
+        `doNotCallProperty must be a HubSpot contact property's internal name (lowercase letters, digits and "_"), got ${shown(body.doNotCallProperty)}`,
+      );
+    }
+    doNotCallProperty = body.doNotCallProperty;
+  }
   return {
     ok: true,
     value: {
+      ...(doNotCallProperty ? { doNotCallProperty } : {}),
       name: name.output,
       timezone,
       defaultCountry,

@@ -1,6 +1,7 @@
 // Call settings: the rules for each setting, shared by the webhook query string and the
 // agent admin body, and the merge "query over agent defaults over service defaults".
 import * as v from 'valibot';
+import { formatCallDays, isEveryDay, parseCallDays } from './call-days';
 import { parseClockTime } from './clock-time';
 import { shown } from './json';
 import type { CallDefaults, CallSettings } from './model';
@@ -18,7 +19,14 @@ export const MAX_RETRIES = 10;
 export const MAX_GAP_HOURS = 168;
 export const MAX_GAPS = 10;
 
-export const CALL_DEFAULT_KEYS = ['min_trigger_time', 'max_trigger_time', 'carry_over', 'num_of_retries', 'gap_between_retries'] as const;
+export const CALL_DEFAULT_KEYS = [
+  'min_trigger_time',
+  'max_trigger_time',
+  'carry_over',
+  'num_of_retries',
+  'gap_between_retries',
+  'call_days',
+] as const;
 
 /** Where a value came from: query strings carry only text, the admin body carries JSON types. */
 export type ValueSource = 'query' | 'json';
@@ -75,6 +83,17 @@ export function checkGaps(name: string, raw: unknown, source: ValueSource): Fiel
   return { ok: true, value: hours };
 }
 
+/** `call_days`: "mon-fri", "mon,wed,fri", "sat-sun"; stored in its canonical spelling. */
+export function checkCallDays(name: string, raw: unknown, _source: ValueSource): FieldCheck<string> {
+  if (isAbsent(raw)) return { ok: true, value: undefined };
+  const parsed = typeof raw === 'string' ? parseCallDays(raw) : undefined;
+  if (parsed?.ok) return { ok: true, value: formatCallDays(parsed.value) };
+  return {
+    ok: false,
+    message: `${name} must list days or ranges of days, such as mon-fri or mon,wed,fri (mon tue wed thu fri sat sun), got ${shown(raw)}`,
+  };
+}
+
 /** A valibot schema around a FieldCheck, so every setting has exactly one rule and one message. */
 export function fieldSchema<T>(check: (raw: unknown) => FieldCheck<T>) {
   return v.pipe(
@@ -96,6 +115,7 @@ export function callDefaultsEntries(prefix: string, source: ValueSource) {
     carry_over: fieldSchema((raw) => checkCarryOver(`${prefix}carry_over`, raw, source)),
     num_of_retries: fieldSchema((raw) => checkRetries(`${prefix}num_of_retries`, raw, source)),
     gap_between_retries: fieldSchema((raw) => checkGaps(`${prefix}gap_between_retries`, raw, source)),
+    call_days: fieldSchema((raw) => checkCallDays(`${prefix}call_days`, raw, source)),
   };
 }
 
@@ -107,6 +127,7 @@ export function compactCallDefaults(values: CallDefaults): CallDefaults {
   if (values.carry_over !== undefined) out.carry_over = values.carry_over;
   if (values.num_of_retries !== undefined) out.num_of_retries = values.num_of_retries;
   if (values.gap_between_retries !== undefined) out.gap_between_retries = [...values.gap_between_retries];
+  if (values.call_days !== undefined) out.call_days = values.call_days;
   return out;
 }
 
@@ -163,6 +184,9 @@ export function resolveCallSettings(
     gapHours: [...(nonEmpty(query.gap_between_retries) ?? nonEmpty(agent.gap_between_retries) ?? SERVICE_DEFAULTS.gapHours)],
   };
   if (min !== undefined && max !== undefined) settings.window = { min, max };
+  const dayText = query.call_days ?? agent.call_days;
+  const days = dayText !== undefined ? parseCallDays(dayText) : undefined;
+  if (days?.ok && !isEveryDay(days.value)) settings.callDays = days.value;
   return { ok: true, value: settings };
 }
 

@@ -4,6 +4,7 @@
 // deliveries only one transition lands.
 import type { AttemptTime } from './call-window';
 import { planAttemptTime } from './call-window';
+import { formatCallDays } from './call-days';
 import type { Attempt, AttemptOutcome, CallRecord, CallStatus } from './model';
 import { TERMINAL_STATUSES } from './model';
 import { OUTCOME_WORDS, planRetry } from './retry-plan';
@@ -74,11 +75,13 @@ export function startAttempt(call: CallRecord, attemptNumber: number, now: Date)
   if (!call.to) return { unchanged: 'call has no phone number' };
   const iso = now.toISOString();
   const window = call.settings.window;
-  if (window) {
+  if (window || call.settings.callDays) {
     const plan = planAttemptTime(now, { ...call.settings, carryOver: true }, call.timezone);
     if ('at' in plan && plan.at.getTime() > now.getTime()) {
       const moved = replaceLastAttempt(call, { ...attempt, scheduledAt: plan.at.toISOString() });
-      const reason = `attempt ${attempt.number} fired at ${iso}, outside the call window ${window.min}-${window.max} (${call.timezone}): moved to ${plan.at.toISOString()}`;
+      const days = call.settings.callDays ? ` on ${formatCallDays(call.settings.callDays)}` : '';
+      const rule = window ? `the call window ${window.min}-${window.max}${days}` : `the call days${days}`;
+      const reason = `attempt ${attempt.number} fired at ${iso}, outside ${rule} (${call.timezone}): moved to ${plan.at.toISOString()}`;
       return { reschedule: withStatus(moved, 'scheduled', reason, iso), at: plan.at };
     }
   }
@@ -160,6 +163,9 @@ function settleAttempt(
   const iso = now.toISOString();
   const settled = replaceLastAttempt(call, { ...attempt, endedAt: iso, outcome, reason });
   if (outcome === 'completed') return { call: withStatus(settled, 'completed', `attempt ${attempt.number}: ${reason}`, iso) };
+  // The contact went away while this attempt rang (deleted or erased in HubSpot): no retry.
+  if (call.noRetryReason)
+    return { call: withStatus(settled, 'cancelled', `attempt ${attempt.number}: ${reason}; ${call.noRetryReason}`, iso) };
   const plan = planRetry(call.settings, call.attempts.length, now, call.timezone, outcome);
   if ('exhausted' in plan) return { call: withStatus(settled, 'failed', `attempt ${attempt.number}: ${reason}; ${plan.exhausted}`, iso) };
   settled.attempts = [...settled.attempts, { number: plan.attempt, scheduledAt: plan.at.toISOString() }];

@@ -1,4 +1,5 @@
 import type { CallRecord } from './model';
+import { stripPersonalData } from './personal-data';
 import type { Store } from './ports';
 
 /** What a transition decided; `extra` carries what the caller needs next (retry time, ...). */
@@ -47,7 +48,9 @@ export async function updateCall<E>(
       }
       return { status: 'unchanged', call: current, reason: decision.unchanged };
     }
-    if (await store.updateCall(decision.call)) return { status: 'updated', call: decision.call, extra: decision.extra };
+    // Erased stays erased: what a late voice callback brings is not stored on an erased call.
+    const next = current.erasedAt ? { ...stripPersonalData(decision.call), erasedAt: current.erasedAt } : decision.call;
+    if (await store.updateCall(next)) return { status: 'updated', call: next, extra: decision.extra };
   }
   throw new Error(`call ${callId} kept changing under ${attempts} concurrent updates`);
 }

@@ -5,6 +5,7 @@
 // - an opening wall time that happens twice (fall back) opens at its first occurrence.
 import { DateTime, IANAZone } from 'luxon';
 import { clockMinutes, formatClockTime } from './clock-time';
+import { formatCallDays, isAllowedMoment, isEveryDay, nextAllowedOpening } from './call-days';
 import type { CallSettings } from './model';
 
 export interface CallWindow {
@@ -76,6 +77,7 @@ export function nextWindowOpening(after: Date, window: CallWindow, timezone: str
 /** When the first attempt may be placed, given the earliest moment it could be. */
 export function planAttemptTime(earliest: Date, settings: CallSettings, timezone: string): AttemptTime {
   const window = settings.window;
+  if (!isEveryDay(settings.callDays)) return planOnCallDays(earliest, settings, timezone);
   if (!window) return { at: earliest };
   if (!isValidTimeZone(timezone))
     return {
@@ -85,6 +87,21 @@ export function planAttemptTime(earliest: Date, settings: CallSettings, timezone
   if (settings.carryOver) return { at: nextWindowOpening(earliest, window, timezone) };
   return {
     skip: `outside the call window ${window.min}-${window.max} (${timezone}): it was ${localClock(earliest, timezone)} there and carry_over is off`,
+  };
+}
+
+/** planAttemptTime with call days: the window (if any) on allowed days only. */
+function planOnCallDays(earliest: Date, settings: CallSettings, timezone: string): AttemptTime {
+  const window = settings.window;
+  const days = formatCallDays(settings.callDays ?? []);
+  const rule = window ? `the call window ${window.min}-${window.max} on ${days}` : `the call days ${days}`;
+  if (!isValidTimeZone(timezone))
+    return { skip: `the agent's time zone "${timezone}" is not a valid IANA time zone, so ${rule} cannot be applied` };
+  if (isAllowedMoment(earliest, window, settings.callDays, timezone)) return { at: earliest };
+  if (settings.carryOver) return { at: nextAllowedOpening(earliest, window, settings.callDays, timezone) };
+  const local = DateTime.fromJSDate(earliest, { zone: zoneOf(timezone) });
+  return {
+    skip: `outside ${rule} (${timezone}): it was ${local.toFormat('ccc')} ${localClock(earliest, timezone)} there and carry_over is off`,
   };
 }
 

@@ -12,8 +12,27 @@ export interface ContactEvent {
   subscriptionType: string;
 }
 
+/** A contact deleted, erased (GDPR privacy deletion) or merged in HubSpot. */
+export interface LifecycleEvent {
+  kind: 'deletion' | 'privacyDeletion' | 'merge';
+  objectId: string;
+  portalId?: string;
+  eventId?: string;
+  occurredAt?: number;
+  subscriptionType: string;
+  /** merge: the contact that remains. */
+  primaryObjectId?: string;
+  /** merge: the contacts merged into the primary (they no longer exist on their own). */
+  mergedObjectIds?: string[];
+  /** merge: the record the merge produced, when HubSpot made a new one. */
+  newObjectId?: string;
+}
+
 export interface ParsedDelivery {
+  /** Creation events (and workflow records): the contacts to call. */
   events: ContactEvent[];
+  /** Deletions, privacy deletions and merges; present only when the delivery has some. */
+  lifecycle?: LifecycleEvent[];
   rejected: { objectId: string; reason: string }[];
   source: 'subscription' | 'workflow';
 }
@@ -54,12 +73,15 @@ function parseSubscriptionBatch(items: unknown[]): { ok: true; value: ParsedDeli
   items.forEach((item, index) => {
     const parsed = parseSubscriptionEvent(item, index);
     if ('reason' in parsed) delivery.rejected.push(parsed);
-    else delivery.events.push(parsed);
+    else if ('kind' in parsed) {
+      delivery.lifecycle ??= [];
+      delivery.lifecycle.push(parsed);
+    } else delivery.events.push(parsed);
   });
   return { ok: true, value: delivery };
 }
 
-function parseSubscriptionEvent(item: unknown, index: number): ContactEvent | { objectId: string; reason: string } {
+function parseSubscriptionEvent(item: unknown, index: number): ContactEvent | LifecycleEvent | { objectId: string; reason: string } {
   if (!isObject(item)) return { objectId: '', reason: `event ${index} is not a JSON object` };
   const rawId = item.objectId;
   const objectId = recordId(rawId);
@@ -67,10 +89,17 @@ function parseSubscriptionEvent(item: unknown, index: number): ContactEvent | { 
   if (typeof type !== 'string' || type === '') {
     return { objectId: objectId ?? '', reason: `event ${index} has no subscriptionType; hubdial handles ${CONTACT_CREATION} events` };
   }
-  if (!isContactCreation(type, item.objectTypeId)) {
+  const kind = contactEventKind(type, item.objectTypeId);
+  if (kind === 'no-action') {
     return {
       objectId: objectId ?? '',
-      reason: `subscriptionType "${clip(type)}" is not handled; hubdial calls on ${CONTACT_CREATION} events only`,
+      reason: `subscriptionType "${clip(type)}" needs no action; hubdial calls on ${CONTACT_CREATION} events and acts on contact deletion, privacy deletion and merge`,
+    };
+  }
+  if (kind === undefined) {
+    return {
+      objectId: objectId ?? '',
+      reason: `subscriptionType "${clip(type)}" is not handled; hubdial calls on ${CONTACT_CREATION} events only (and acts on contact deletion, privacy deletion and merge)`,
     };
   }
   if (objectId === undefined) {
@@ -94,11 +123,46 @@ function parseSubscriptionEvent(item: unknown, index: number): ContactEvent | { 
   if (eventId !== undefined) event.eventId = eventId;
   const occurredAt = epochMillis(item.occurredAt);
   if (occurredAt !== undefined) event.occurredAt = occurredAt;
-  return event;
+  if (kind === 'creation') return event;
+  const lifecycle: LifecycleEvent = { kind, ...event };
+  if (kind === 'merge') {
+    const primary = recordId(item.primaryObjectId);
+    if (primary === undefined) return { objectId, reason: `event ${index} (${clip(type)}) has no primaryObjectId (a HubSpot record id)` };
+    const rawMerged = item.mergedObjectIds;
+    const merged = Array.isArray(rawMerged) ? rawMerged.map(recordId) : [];
+    if (
+      !Array.isArray(rawMerged) ||
+      merged.length === 0 ||
+      merged.length > MAX_EVENTS_PER_DELIVERY ||
+      merged.some((id) => id === undefined)
+    ) {
+      return { objectId, reason: `event ${index} (${clip(type)}) has no mergedObjectIds list of HubSpot record ids` };
+    }
+    lifecycle.primaryObjectId = primary;
+    lifecycle.mergedObjectIds = [...new Set(merged as string[])].filter((id) => id !== primary);
+    const created = recordId(item.newObjectId);
+    if (created !== undefined) lifecycle.newObjectId = created;
+  }
+  return lifecycle;
 }
 
-function isContactCreation(type: string, objectTypeId: unknown): boolean {
-  return type === CONTACT_CREATION || (type === 'object.creation' && objectTypeId === CONTACT_OBJECT_TYPE);
+/** Legacy contact.* names and the generic object.* names for object type 0-1 (contacts). */
+const CONTACT_EVENT_KINDS: Record<string, 'creation' | 'deletion' | 'privacyDeletion' | 'merge' | 'no-action'> = {
+  creation: 'creation',
+  deletion: 'deletion',
+  privacyDeletion: 'privacyDeletion',
+  merge: 'merge',
+  restore: 'no-action',
+};
+
+function contactEventKind(
+  type: string,
+  objectTypeId: unknown,
+): 'creation' | 'deletion' | 'privacyDeletion' | 'merge' | 'no-action' | undefined {
+  const [family, action] = type.split('.', 2) as [string, string | undefined];
+  const isContact = family === 'contact' || (family === 'object' && objectTypeId === CONTACT_OBJECT_TYPE);
+  if (!isContact || action === undefined || !Object.hasOwn(CONTACT_EVENT_KINDS, action)) return undefined;
+  return CONTACT_EVENT_KINDS[action];
 }
 
 /** Workflow bodies come in several shapes depending on HubSpot's API version and the action's settings. */

@@ -7,8 +7,25 @@ import { newCall, pendingAttempt } from './call-state';
 import type { ParsedDelivery } from './hubspot-events';
 import type { Agent, CallRecord, CallSettings, CallStatus, DialJob } from './model';
 import { normalizePhone } from './phone';
-import type { AttemptDispatcher, HubSpotApi, Store } from './ports';
+import type { AttemptDispatcher, ContactProperties, HubSpotApi, Store } from './ports';
+import { callForGoneContact } from './contact-lifecycle';
+import { doNotCallListReason, doNotCallPropertyReason, isDoNotCallValue, skipCall } from './do-not-call';
 import { contactPhone, hubspotPropertiesToRead, mapVariables } from './variables';
+
+/**
+ * The HubSpot properties intake reads for one agent's contacts: the mapped fields (with the
+ * phone fields), the contact's time zone when the agent plans in it, and the agent's
+ * do-not-call property — all in the one batch read (or search page) of a delivery.
+ */
+export function contactPropertiesFor(agent: Agent): string[] {
+  return [
+    ...new Set([
+      ...hubspotPropertiesToRead(agent.variables),
+      ...(agent.useContactTimezone ? [CONTACT_TIMEZONE_PROPERTY] : []),
+      ...(agent.doNotCallProperty ? [agent.doNotCallProperty] : []),
+    ]),
+  ];
+}
 
 export interface IntakeDeps {
   store: Store;
@@ -30,6 +47,9 @@ export interface DeliverySummary {
   duplicates: number;
   rejected: { objectId: string; reason: string }[];
   calls: { objectId: string; callId: string; status: CallStatus; reason: string }[];
+  /** Calls cancelled (and, below, erased) by this delivery: lifecycle events, or creations of contacts already deleted. */
+  cancelled?: number;
+  erased?: number;
 }
 
 /** How many contacts are written at once: enough to finish 100 well inside HubSpot's 5 s. */
@@ -75,34 +95,71 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
 
   const created: CallRecord[] = [];
   if (fresh.length > 0) {
-    const propertyNames = hubspotPropertiesToRead(req.agent.variables);
-    const contacts = await deps.hubspot.batchReadContacts(
+    const tombstones = await deps.store.getContactTombstones(
+      req.agent.workspaceId,
+      req.portalId,
       fresh.map(([contactId]) => contactId),
-      req.agent.useContactTimezone ? [...propertyNames, CONTACT_TIMEZONE_PROPERTY] : propertyNames,
     );
-    await forEachLimited(fresh, WRITE_CONCURRENCY, async ([contactId, callId]) => {
+    const toRead = fresh.filter(([contactId]) => !tombstones.has(contactId));
+    // Still one HubSpot read per delivery: the do-not-call property rides in the same batch read.
+    const contacts =
+      toRead.length > 0
+        ? await deps.hubspot.batchReadContacts(
+            toRead.map(([contactId]) => contactId),
+            contactPropertiesFor(req.agent),
+          )
+        : new Map<string, ContactProperties>();
+    const built: CallRecord[] = [];
+    for (const [contactId, callId] of fresh) {
+      const tombstone = tombstones.get(contactId);
+      const timezone = req.agent.timezone;
+      if (tombstone) {
+        built.push(
+          callForGoneContact({
+            id: callId,
+            workspaceId: req.agent.workspaceId,
+            agentId: req.agent.id,
+            portalId: req.portalId,
+            contactId,
+            timezone,
+            settings: req.settings,
+            tombstone,
+            now: req.now,
+          }),
+        );
+        continue;
+      }
       const properties = contacts.get(contactId);
       if (!properties) {
         summary.rejected.push({
           objectId: contactId,
           reason: `contact ${contactId} was not found in HubSpot (deleted or merged before it could be read)`,
         });
-        return;
+        continue;
       }
       const { variables, missing } = mapVariables(req.agent.variables, properties);
-      const call = newCall({
+      let call = newCall({
         id: callId,
         workspaceId: req.agent.workspaceId,
         agentId: req.agent.id,
         portalId: req.portalId,
         contactId,
-        timezone: (req.agent.useContactTimezone && zoneFromHubSpot(properties[CONTACT_TIMEZONE_PROPERTY])) || req.agent.timezone,
+        timezone: (req.agent.useContactTimezone && zoneFromHubSpot(properties[CONTACT_TIMEZONE_PROPERTY])) || timezone,
         settings: req.settings,
         variables,
         phone: normalizePhone(contactPhone(properties), req.agent.defaultCountry),
         now: req.now,
       });
       if (missing.length > 0) call.missingVariables = missing;
+      const property = req.agent.doNotCallProperty;
+      if (property && isDoNotCallValue(properties[property])) call = skipped(call, doNotCallPropertyReason(property), req.now);
+      built.push(call);
+    }
+    const numbers = built.filter((c) => c.status === 'scheduled' && c.to).map((c) => c.to as string);
+    const listed = numbers.length > 0 ? await deps.store.getDoNotCall(req.agent.workspaceId, numbers) : new Map();
+    await forEachLimited(built, WRITE_CONCURRENCY, async (candidate) => {
+      const entry = candidate.status === 'scheduled' && candidate.to ? listed.get(candidate.to) : undefined;
+      const call = entry ? skipped(candidate, doNotCallListReason(entry), req.now) : candidate;
       if ((await deps.store.createCall(call)) === 'exists') summary.duplicates += 1;
       else created.push(call);
     });
@@ -118,7 +175,13 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
 
   for (const call of created) {
     summary.accepted += 1;
+    if (call.status === 'cancelled') summary.cancelled = (summary.cancelled ?? 0) + 1;
     summary.calls.push({ objectId: call.contactId, callId: call.id, status: call.status, reason: call.reason });
   }
   return summary;
+}
+
+function skipped(call: CallRecord, reason: string, now: Date): CallRecord {
+  const t = skipCall(call, reason, now);
+  return 'call' in t ? t.call : call;
 }

@@ -15,6 +15,8 @@ export interface CallSettings {
   numOfRetries: number;
   /** Hours between attempts; the last gap repeats when the list is shorter. */
   gapHours: number[];
+  /** ISO weekdays (1 = Monday .. 7 = Sunday) calls may start on, in the call's zone; absent = every day. */
+  callDays?: number[];
 }
 
 export interface Attempt {
@@ -59,6 +61,10 @@ export interface CallRecord {
   version: number;
   /** A test call placed by an operator (no HubSpot contact): never written back to HubSpot. */
   test?: boolean;
+  /** When the personal data was erased (privacy deletion or retention); ids, status and history stay. */
+  erasedAt?: string;
+  /** Set while an attempt is ringing when the contact went away: that attempt's end gets no retry. */
+  noRetryReason?: string;
 }
 
 export interface VariableMapping {
@@ -78,6 +84,8 @@ export interface CallDefaults {
   carry_over?: boolean;
   num_of_retries?: number;
   gap_between_retries?: number[];
+  /** As the webhook's `call_days`: "mon-fri", "mon,wed,fri". */
+  call_days?: string;
 }
 
 export interface Agent {
@@ -93,6 +101,8 @@ export interface Agent {
   useContactTimezone?: boolean;
   /** Log each settled attempt on the HubSpot contact as a Call engagement. */
   writeBackToHubSpot?: boolean;
+  /** A HubSpot contact property (e.g. a checkbox) whose value true/yes/1 means "do not call". */
+  doNotCallProperty?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -134,3 +144,20 @@ export interface QueueTask {
 }
 
 export const DEFAULT_WORKSPACE = 'default';
+
+/** A contact HubSpot deleted, remembered so a creation event arriving late does not ring. */
+export interface ContactTombstone {
+  workspaceId: string;
+  portalId: string;
+  contactId: string;
+  /** `erased`: a privacy deletion (GDPR); `deleted`: an ordinary deletion. */
+  kind: 'deleted' | 'erased';
+  at: string;
+}
+
+/** A number the workspace must never dial. */
+export interface DoNotCallEntry {
+  number: string; // E.164
+  reason?: string;
+  addedAt: string;
+}

@@ -1,7 +1,18 @@
 // The small interfaces core and handlers need from the outside world. Each adapter in
 // functions/adapters implements one of these; tests and the local stack swap them.
 import type { BackfillJob } from './backfill';
-import type { Agent, ApiKeyRecord, CallRecord, CallStatus, DialJob, HubSpotConnection, QueueTask, VoiceConfig } from './model';
+import type {
+  Agent,
+  ApiKeyRecord,
+  CallRecord,
+  CallStatus,
+  ContactTombstone,
+  DialJob,
+  DoNotCallEntry,
+  HubSpotConnection,
+  QueueTask,
+  VoiceConfig,
+} from './model';
 
 export interface Page<T> {
   items: T[];
@@ -47,10 +58,27 @@ export interface Store {
   getBackfillJob(id: string): Promise<BackfillJob | undefined>;
   /** Stores `job` only if the stored version is still `job.version - 1` (as updateCall). */
   updateBackfillJob(job: BackfillJob): Promise<boolean>;
-}
 
-/** Is this E.164 number on the workspace's do-not-call list? */
-export type DoNotCallCheck = (workspaceId: string, e164: string) => Promise<boolean>;
+  /**
+   * Every stored call of one HubSpot contact in a workspace, whatever its agent or status
+   * (for deletion, merge and privacy erasure). Finished calls whose data was erased
+   * (`erasedAt` set) are included.
+   */
+  listCallsForContact(workspaceId: string, portalId: string, contactId: string): Promise<CallRecord[]>;
+  /** Remembers a deletion; an `erased` tombstone is never downgraded to `deleted`. */
+  putContactTombstone(tombstone: ContactTombstone): Promise<void>;
+  /** The tombstones among these contacts (by contact id). */
+  getContactTombstones(workspaceId: string, portalId: string, contactIds: string[]): Promise<Map<string, ContactTombstone>>;
+
+  /** Adds numbers not yet listed (a listed one keeps its entry); returns how many were new. */
+  addDoNotCall(workspaceId: string, entries: DoNotCallEntry[]): Promise<number>;
+  /** The list in number order. */
+  listDoNotCall(workspaceId: string, query: { limit: number; cursor?: string }): Promise<Page<DoNotCallEntry>>;
+  /** false when the number was not listed. */
+  removeDoNotCall(workspaceId: string, number: string): Promise<boolean>;
+  /** The entries among these E.164 numbers (by number). */
+  getDoNotCall(workspaceId: string, numbers: string[]): Promise<Map<string, DoNotCallEntry>>;
+}
 
 /** One page of HubSpot's contact search, with the properties asked for. */
 export interface ContactSearchPage {

@@ -4,6 +4,7 @@
 // whether a contact is called at all, not whether a started conversation continues.
 import { isInsideWindow, isValidTimeZone, nextWindowOpening } from './call-window';
 import { SERVICE_DEFAULTS } from './call-settings';
+import { isEveryDay, nextAllowedOpening } from './call-days';
 import type { AttemptOutcome, CallSettings } from './model';
 
 export type RetryPlan = { at: Date; attempt: number } | { exhausted: string };
@@ -47,6 +48,10 @@ export function planRetry(
   const gap = gapHoursForRetry(settings.gapHours, made);
   const due = new Date(lastAttemptEndedAt.getTime() + Math.round(gap * HOUR_MS));
   const window = settings.window;
+  if (!isEveryDay(settings.callDays)) {
+    if (!isValidTimeZone(timezone)) return { exhausted: `no retry: the agent's time zone "${timezone}" is not a valid IANA time zone` };
+    return { at: nextAllowedOpening(due, window, settings.callDays, timezone), attempt: made + 1 };
+  }
   if (!window) return { at: due, attempt: made + 1 };
   if (!isValidTimeZone(timezone)) {
     return {

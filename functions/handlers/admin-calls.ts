@@ -12,7 +12,7 @@ import { errorReply, json, jsonObjectBody, type HttpEvent, type HttpResult } fro
 import { callLogKeys, logger } from '../commons/logger';
 import { BACKFILL_PAGE_TASK } from './backfill-page';
 
-export type AdminCallDeps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now' | 'isOnDoNotCallList'>;
+export type AdminCallDeps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>;
 
 /** HubSpot contact ids are numbers (sent as text). */
 const CONTACT_ID = /^[0-9]{1,20}$/;
@@ -25,7 +25,7 @@ export async function testCall(deps: AdminCallDeps, event: HttpEvent, agentId: s
   if (!agent) return errorReply(404, 'agent_not_found', `agent ${agentId} was not found`);
   const input = parseTestCallInput(body, agent);
   if (!input.ok) return errorReply(400, 'invalid_parameter', input.error.message, input.error.parameter);
-  if (deps.isOnDoNotCallList && (await deps.isOnDoNotCallList(agent.workspaceId, input.value.to))) {
+  if ((await deps.store.getDoNotCall(agent.workspaceId, [input.value.to])).has(input.value.to)) {
     return errorReply(409, 'do_not_call', `${input.value.to} is on the do-not-call list: it is never dialled, not even for a test`, 'to');
   }
   const now = deps.now();

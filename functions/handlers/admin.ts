@@ -10,12 +10,13 @@ import { isObject } from '../core/json';
 import { connectHubSpot } from '../core/hubspot-connection';
 import { CALL_STATUSES, DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
 import { awsDeps, type AppDeps } from '../commons/deps';
+import { addToDoNotCall, listDoNotCall, removeFromDoNotCall } from './admin-do-not-call';
 import { errorReply, json, jsonObjectBody, queryOf, type HttpEvent, type HttpResult } from '../commons/http';
 import { lambdaHandler } from '../commons/lambda-handler';
 import { callLogKeys, logger, withLogScope } from '../commons/logger';
 import { createCallByHand, getBackfill, startBackfill, testCall } from './admin-calls';
 
-type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'voiceSettings' | 'now' | 'isOnDoNotCallList'>;
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'voiceSettings' | 'now'>;
 type Route = (deps: Deps, event: HttpEvent, id: string) => Promise<HttpResult>;
 
 const routes: [method: string, path: RegExp, route: Route][] = [
@@ -34,6 +35,10 @@ const routes: [method: string, path: RegExp, route: Route][] = [
   ['POST', /^\/admin\/calls$/, createCallByHand],
   ['POST', /^\/admin\/backfill$/, startBackfill],
   ['GET', /^\/admin\/backfill\/([^/]+)$/, getBackfill],
+  ['POST', /^\/admin\/do-not-call$/, addToDoNotCall],
+  ['GET', /^\/admin\/do-not-call$/, listDoNotCall],
+  // No capture group: the number (with its "+") is read from the path by the route itself.
+  ['DELETE', /^\/admin\/do-not-call\/[^/]+$/, removeFromDoNotCall],
 ];
 
 export function createAdminHandler(deps: Deps) {

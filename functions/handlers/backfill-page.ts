@@ -13,12 +13,10 @@ import {
   splitCurrentRange,
 } from '../core/backfill';
 import { resolveCallSettings } from '../core/call-settings';
-import { CONTACT_TIMEZONE_PROPERTY } from '../core/contact-timezone';
 import { HubSpotError } from '../core/errors';
-import { ingestDelivery } from '../core/intake';
-import type { Agent, QueueTask } from '../core/model';
+import { contactPropertiesFor, ingestDelivery } from '../core/intake';
+import type { QueueTask } from '../core/model';
 import type { ContactProperties, ContactSearchPage, HubSpotApi } from '../core/ports';
-import { hubspotPropertiesToRead } from '../core/variables';
 import type { AppDeps } from '../commons/deps';
 import { logger } from '../commons/logger';
 
@@ -139,10 +137,7 @@ async function runPage(deps: Deps, job: BackfillJob): Promise<void> {
 }
 
 /** Intake's contact properties, asked for in the search itself so no contact is read twice. */
-export function searchProperties(agent: Agent): string[] {
-  const names = hubspotPropertiesToRead(agent.variables);
-  return agent.useContactTimezone ? [...names, CONTACT_TIMEZONE_PROPERTY] : names;
-}
+export const searchProperties = contactPropertiesFor;
 
 /**
  * Intake reads contacts through HubSpotApi.batchReadContacts; here it is answered from

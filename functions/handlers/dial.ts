@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { buildStatusCallbackUrl } from '../core/callback-url';
 import { recordDialError, recordPlaced, startAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
+import { checkBeforeDial } from '../core/do-not-call';
 import { VoiceProviderError } from '../core/errors';
 import type { Agent, CallRecord, DialJob, QueueTask } from '../core/model';
 import { parseQueueMessage } from '../core/dial-job';
@@ -78,10 +79,21 @@ async function runTask(deps: Deps, task: QueueTask, messageId: string): Promise<
 
 async function dial(deps: Deps, agents: AgentLookup, job: DialJob): Promise<void> {
   const now = deps.now();
-  const started = await updateCall(deps.store, job.callId, (call) => {
-    const t = startAttempt(call, job.attempt, now);
-    return 'reschedule' in t ? { call: t.reschedule, extra: t.at } : t;
-  });
+  // Do-not-call list and HubSpot deletions, checked again just before the attempt.
+  const gate = await checkBeforeDial(deps.store, job, now);
+  if (gate.stopped) {
+    logger.info('dial job stopped before dialling', { ...callLogKeys(gate.call, job.attempt), reason: gate.reason });
+    return;
+  }
+  const started = await updateCall(
+    deps.store,
+    job.callId,
+    (call) => {
+      const t = startAttempt(call, job.attempt, now);
+      return 'reschedule' in t ? { call: t.reschedule, extra: t.at } : t;
+    },
+    { known: gate.call },
+  );
   if (started.status === 'not-found') {
     logger.warn('dial job for a call that is not stored');
     return;

@@ -3,19 +3,26 @@
 // It never dials: it only re-dispatches jobs, and the dial handler's conditional
 // SCHEDULED -> DIALING write keeps a re-dispatched call from ringing twice.
 import { expireAttempt } from '../core/call-state';
+import { TERMINAL_STATUSES } from '../core/model';
+import { eraseAfterRetention, parseRetentionDays, retentionCutoff } from '../core/retention';
 import { updateCall } from '../core/call-updates';
 import { CALLBACK_TIMEOUT_MINUTES, isSilent, lostAttempt, lostJobCutoff, silentCallCutoff } from '../core/sweep-rules';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { lambdaHandler } from '../commons/lambda-handler';
 import { callLogKeys, logger, withLogScope } from '../commons/logger';
 
-type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'now'>;
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'now'> & {
+  /** Finished calls lose their personal data after this many days; default $RETENTION_DAYS, absent = keep. */
+  retentionDays?: number;
+};
 
 const BATCH = 100;
 
 export interface SweepSummary {
   redispatched: number;
   expired: number;
+  /** Present when a retention period is set. */
+  erased?: number;
 }
 
 export function createSweeper(deps: Deps) {
@@ -40,6 +47,22 @@ export function createSweeper(deps: Deps) {
       const last = result.call.attempts[result.call.attempts.length - 1];
       if (result.extra && last) await deps.dispatcher.dispatch({ callId: stale.id, attempt: last.number }, result.extra, now);
       logger.warn('attempt expired without a callback', { ...callLogKeys(stale), status: result.call.status, reason: result.call.reason });
+    }
+    const retentionDays = deps.retentionDays ?? parseRetentionDays(process.env.RETENTION_DAYS);
+    if (retentionDays !== undefined) {
+      const cutoff = retentionCutoff(now, retentionDays);
+      let erased = 0;
+      // Erased finished calls sort after every time in these ranges, so each pass finds new ones only.
+      for (const status of TERMINAL_STATUSES) {
+        for (const done of await deps.store.listStaleCalls(status, cutoff, BATCH)) {
+          if (done.erasedAt) continue;
+          const result = await updateCall(deps.store, done.id, (c) => eraseAfterRetention(c, now, retentionDays), { known: done });
+          if (result.status !== 'updated') continue;
+          erased += 1;
+          logger.info('personal data erased after the retention period', { ...callLogKeys(done), status: result.call.status });
+        }
+      }
+      summary.erased = erased;
     }
     return summary;
   });

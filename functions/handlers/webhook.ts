@@ -3,7 +3,9 @@ import { resolveCallSettings } from '../core/call-settings';
 import { HubSpotError } from '../core/errors';
 import { verifyHubSpotSignature } from '../core/hubspot-signature';
 import { parseHubSpotDelivery } from '../core/hubspot-events';
+import { applyLifecycleEvents } from '../core/contact-lifecycle';
 import { ingestDelivery } from '../core/intake';
+import { scrubReason } from '../core/personal-data';
 import { parseWebhookQuery } from '../core/webhook-query';
 import { authenticateApiKey } from '../commons/auth';
 import { awsDeps, type AppDeps } from '../commons/deps';
@@ -81,16 +83,47 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
 
     logger.appendKeys({ agentId: agent.id, portalId: connection.portalId, events: delivery.value.events.length });
     try {
-      const summary = await ingestDelivery(
+      // Deletions first: a creation of the same contact later in this batch then finds its tombstone.
+      const lifecycleEvents = delivery.value.lifecycle ?? [];
+      const lifecycle =
+        lifecycleEvents.length > 0
+          ? await applyLifecycleEvents(
+              { store: deps.store, dispatcher: deps.dispatcher },
+              {
+                workspaceId: agent.workspaceId,
+                portalId: connection.portalId,
+                agentIds: (await deps.store.listAgents(agent.workspaceId)).map((a) => a.id),
+                events: lifecycleEvents,
+                now,
+              },
+            )
+          : { cancelled: 0, erased: 0, rejected: [], changes: [] };
+      for (const change of lifecycle.changes) {
+        logger.info('call changed by a HubSpot contact event', {
+          callId: change.callId,
+          agentId: agent.id,
+          portalId: connection.portalId,
+          contactId: change.contactId,
+          status: change.status,
+          reason: scrubReason(change.reason),
+        });
+      }
+      const intake = await ingestDelivery(
         { store: deps.store, hubspot: deps.hubspotFor(connection.accessToken), dispatcher: deps.dispatcher },
         { agent, portalId: connection.portalId, settings: settings.value, delivery: delivery.value, now },
       );
+      const summary = {
+        ...intake,
+        rejected: [...intake.rejected, ...lifecycle.rejected],
+        cancelled: (intake.cancelled ?? 0) + lifecycle.cancelled,
+        erased: (intake.erased ?? 0) + lifecycle.erased,
+      };
       for (const call of summary.calls) {
         logger.info('call stored', {
           callId: call.callId,
           contactId: call.objectId,
           status: call.status,
-          reason: call.reason,
+          reason: scrubReason(call.reason),
         });
       }
       // One line per rejected contact, so "why was contact X not called" finds it too.
@@ -104,6 +137,8 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
         accepted: summary.accepted,
         duplicates: summary.duplicates,
         rejected: summary.rejected.length,
+        cancelled: summary.cancelled,
+        erased: summary.erased,
       });
       return json(200, summary);
     } catch (err) {

@@ -37,6 +37,9 @@ export const ADMIN_ROUTES: [HttpMethod, string][] = [
   [HttpMethod.POST, '/admin/calls'],
   [HttpMethod.POST, '/admin/backfill'],
   [HttpMethod.GET, '/admin/backfill/{id}'],
+  [HttpMethod.POST, '/admin/do-not-call'],
+  [HttpMethod.GET, '/admin/do-not-call'],
+  [HttpMethod.DELETE, '/admin/do-not-call/{number}'],
 ];
 
 export interface ServiceApiProps {

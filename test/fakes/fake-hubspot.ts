@@ -484,3 +484,61 @@ function parseJson(raw: string): unknown {
     return undefined;
   }
 }
+
+/** Legacy `contact.*` subscription names, or the generic `object.*` ones with objectTypeId 0-1. */
+export type EventForm = 'legacy' | 'generic';
+
+let nextEventId = 900_000;
+
+/** One event as HubSpot's webhooks deliver it (app subscription payload). */
+export function contactEvent(
+  fake: Pick<FakeHubSpot, 'portalId'>,
+  action: 'creation' | 'deletion' | 'privacyDeletion' | 'merge' | 'restore',
+  objectId: string,
+  form: EventForm,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  // Privacy deletions are a hub event: HubSpot names them contact.privacyDeletion in both forms.
+  const generic = form === 'generic' && action !== 'privacyDeletion';
+  return {
+    eventId: nextEventId++,
+    subscriptionId: 3001,
+    portalId: Number(fake.portalId),
+    appId: 1160452,
+    occurredAt: 1781000000000 + nextEventId,
+    subscriptionType: generic ? `object.${action}` : `contact.${action}`,
+    attemptNumber: 0,
+    objectId: Number(objectId),
+    ...(generic ? { objectTypeId: '0-1' } : {}),
+    changeSource: 'CRM',
+    ...(action === 'creation' ? { changeFlag: generic ? 'CREATED' : 'NEW' } : {}),
+    ...(action === 'deletion' || action === 'privacyDeletion' ? { changeFlag: 'DELETED' } : {}),
+    ...(action === 'merge' ? { changeFlag: 'MERGED' } : {}),
+    ...(action === 'restore' ? { changeFlag: 'RESTORED' } : {}),
+    ...extra,
+  };
+}
+
+/**
+ * Deletes a contact from the fake and returns what HubSpot then sends: a deletion, and
+ * for a privacy (GDPR) deletion the privacyDeletion event as well as the ordinary one.
+ */
+export function deleteContact(fake: FakeHubSpot, id: string, form: EventForm, opts: { privacy?: boolean } = {}) {
+  fake.contacts.delete(id);
+  const events = [contactEvent(fake, 'deletion', id, form)];
+  if (opts.privacy) events.unshift(contactEvent(fake, 'privacyDeletion', id, form));
+  return events;
+}
+
+/** Merges contacts into `primary` (they leave the fake) and returns HubSpot's merge event. */
+export function mergeContacts(fake: FakeHubSpot, primary: string, merged: string[], form: EventForm) {
+  for (const id of merged) fake.contacts.delete(id);
+  return [
+    contactEvent(fake, 'merge', primary, form, {
+      primaryObjectId: Number(primary),
+      mergedObjectIds: merged.map(Number),
+      newObjectId: Number(primary),
+      numberOfPropertiesMoved: 3,
+    }),
+  ];
+}

@@ -86,19 +86,16 @@ describe('calls that do not wait for a webhook: test call and one contact by han
   });
 
   it('a number on the do-not-call list is refused with 409 do_not_call', async () => {
-    const listed = new Set(['+14155550100']);
-    const deps = t.stack.deps;
-    const saved = deps.isOnDoNotCallList;
-    deps.isOnDoNotCallList = async (_ws, e164) => listed.has(e164);
-    try {
-      const before = t.voice.requests.length;
-      const res = await t.admin('POST', `/admin/agents/${agentId}/test-call`, { to: '+1 415 555 0100' });
-      expect(res.status).toBe(409);
-      expect(res.body).toMatchObject({ error: 'do_not_call', parameter: 'to' });
-      expect(t.voice.requests.length).toBe(before);
-    } finally {
-      deps.isOnDoNotCallList = saved;
-    }
+    const added = await t.admin('POST', '/admin/do-not-call', { numbers: ['+14155550100'], reason: 'asked not to be called' });
+    expect(added).toMatchObject({ status: 200, body: { added: 1 } });
+    const before = t.voice.requests.length;
+    const callsBefore = (await t.admin('GET', '/admin/calls?limit=100')).body.items.length;
+    const res = await t.admin('POST', `/admin/agents/${agentId}/test-call`, { to: '+1 415 555 0100' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: 'do_not_call', parameter: 'to' });
+    expect(t.voice.requests.length).toBe(before);
+    expect((await t.admin('GET', '/admin/calls?limit=100')).body.items.length).toBe(callsBefore);
+    expect((await t.admin('DELETE', '/admin/do-not-call/%2B14155550100')).status).toBe(204);
   });
 
   it('one contact by hand goes through intake with the agent defaults; the later webhook is a duplicate', async () => {

@@ -262,7 +262,8 @@ const junkEvent = fc.oneof(
   fc.anything().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
   fc.record({ objectId: fc.integer({ min: 1 }) }), // no subscriptionType
   fc.record({
-    subscriptionType: fc.constantFrom('contact.deletion', 'contact.propertyChange', 'deal.creation', 'object.creation', ''),
+    // contact.deletion is a lifecycle event now (parsed into `lifecycle`); a restore needs no action.
+    subscriptionType: fc.constantFrom('contact.restore', 'contact.propertyChange', 'deal.creation', 'object.creation', ''),
     objectId: fc.integer({ min: 1 }),
     objectTypeId: fc.constantFrom('0-2', '0-3', undefined),
   }),
