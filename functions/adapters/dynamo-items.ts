@@ -1,4 +1,4 @@
-import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection } from '../core/model';
+import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection, PacingState } from '../core/model';
 import { fromAttributeMap, toAttributeMap, type Item } from './dynamo-codec';
 import { TABLE_KEYS } from './table-definition';
 
@@ -9,6 +9,8 @@ import { TABLE_KEYS } from './table-definition';
 //   API key       APIKEY#<keyHash>   APIKEY      -                                        -
 //   agent         AGENT#<id>         AGENT       WORKSPACE#<ws>#AGENTS / <createdAt>#<id>  -
 //   HubSpot conn. HUBSPOT#<ws>       CONNECTION  -                                        -
+//   pacing        PACING#<agentId>   PACING      -                                        -
+//   service value SERVICE#<name>     SERVICE     -                                        -
 //   call          CALL#<id>          CALL        AGENT#<agentId> / <createdAt>#<id>       STATUS#<status> / <dueAt>#<id> (dueAt: pending attempt time when scheduled, else updatedAt)
 
 const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
@@ -27,6 +29,8 @@ export const keys = {
   agent: (id: string): Item => ({ pk: s(`AGENT#${id}`), sk: s('AGENT') }),
   hubspot: (workspaceId: string): Item => ({ pk: s(`HUBSPOT#${workspaceId}`), sk: s('CONNECTION') }),
   call: (id: string): Item => ({ pk: s(`${CALL_PK_PREFIX}${id}`), sk: s('CALL') }),
+  pacing: (agentId: string): Item => ({ pk: s(`PACING#${agentId}`), sk: s('PACING') }),
+  serviceValue: (name: string): Item => ({ pk: s(`SERVICE#${name}`), sk: s('SERVICE') }),
 };
 
 /** A secondary index: its name and key attribute names. */
@@ -91,4 +95,12 @@ export function recordOf<T>(item: Item): T {
   const fields: Item = {};
   for (const [name, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.has(name)) fields[name] = value;
   return fromAttributeMap(fields) as T;
+}
+
+export function pacingItem(state: PacingState): Item {
+  return { ...toAttributeMap(state), ...keys.pacing(state.agentId) };
+}
+
+export function serviceValueItem(name: string, value: string): Item {
+  return { ...keys.serviceValue(name), value: s(value) };
 }

@@ -10,11 +10,22 @@ import {
   type DynamoDBClient,
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
-import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection } from '../core/model';
+import type { Agent, ApiKeyRecord, CallRecord, HubSpotConnection, PacingState } from '../core/model';
 import type { Store } from '../core/ports';
 import type { Item } from './dynamo-codec';
 import { listCalls, listStaleCalls, type Readers } from './dynamo-call-listing';
-import { AGENTS_BY_WORKSPACE, agentItem, agentsPartition, apiKeyItem, callItem, hubspotItem, keys, recordOf } from './dynamo-items';
+import {
+  AGENTS_BY_WORKSPACE,
+  agentItem,
+  agentsPartition,
+  apiKeyItem,
+  callItem,
+  hubspotItem,
+  keys,
+  pacingItem,
+  recordOf,
+  serviceValueItem,
+} from './dynamo-items';
 
 // The Store port over the single table (layout in dynamo-items.ts). Writes that must not
 // overwrite or must not race are conditional puts; there are no transactions, so each
@@ -198,5 +209,30 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
 
     listCalls: (query) => listCalls(readers, query),
     listStaleCalls: (status, before, limit) => listStaleCalls(readers.query, status, before, limit),
+
+    async getPacing(agentId: string) {
+      const item = await get(keys.pacing(agentId));
+      return item && recordOf<PacingState>(item);
+    },
+
+    async putPacing(state: PacingState) {
+      return put(
+        pacingItem(state),
+        state.version <= 1
+          ? ABSENT
+          : {
+              expression: '#version = :previous',
+              names: { '#version': 'version' },
+              values: { ':previous': { N: String(state.version - 1) } },
+            },
+      );
+    },
+
+    async ensureServiceValue(name: string, candidate: string) {
+      if (await put(serviceValueItem(name, candidate), ABSENT)) return candidate;
+      const stored = (await get(keys.serviceValue(name)))?.value?.S;
+      if (stored === undefined) throw new Error(`service value ${name} is neither writable nor readable`);
+      return stored;
+    },
   };
 }

@@ -9,11 +9,12 @@ import { HubSpotError, InvalidCursorError } from '../core/errors';
 import { connectHubSpot } from '../core/hubspot-connection';
 import { CALL_STATUSES, DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
 import { redactVoiceConfig, validateVoiceConfig } from '../adapters/voice/registry';
+import { voiceView } from '../adapters/voice/agent-view';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { errorReply, json, jsonObjectBody, queryOf, type HttpEvent, type HttpResult } from '../commons/http';
 import { callLogKeys, logger } from '../commons/logger';
 
-type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>;
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'> & Partial<Pick<AppDeps, 'publicBaseUrl'>>;
 type Route = (deps: Deps, event: HttpEvent, id: string) => Promise<HttpResult>;
 
 const routes: [method: string, path: RegExp, route: Route][] = [
@@ -82,7 +83,7 @@ async function createAgent(deps: Deps, event: HttpEvent): Promise<HttpResult> {
   const agent: Agent = { id: newId('agt_'), workspaceId: DEFAULT_WORKSPACE, ...input.value, createdAt: now, updatedAt: now };
   await deps.store.putAgent(agent);
   logger.info('agent created', { agentId: agent.id });
-  return json(201, agentView(agent));
+  return json(201, await agentView(deps, agent));
 }
 
 async function replaceAgent(deps: Deps, event: HttpEvent, id: string): Promise<HttpResult> {
@@ -92,7 +93,7 @@ async function replaceAgent(deps: Deps, event: HttpEvent, id: string): Promise<H
   if (!input.ok) return input.reply;
   const agent: Agent = { ...existing, ...input.value, updatedAt: deps.now().toISOString() };
   if (!(await deps.store.putAgent(agent, { mustExist: true }))) return agentNotFound(id);
-  return json(200, agentView(agent));
+  return json(200, await agentView(deps, agent));
 }
 
 function agentInput(event: HttpEvent, existing?: Agent): { ok: true; value: AgentInput } | { ok: false; reply: HttpResult } {
@@ -108,12 +109,12 @@ function agentInput(event: HttpEvent, existing?: Agent): { ok: true; value: Agen
 
 async function listAgents(deps: Deps): Promise<HttpResult> {
   const agents = await deps.store.listAgents(DEFAULT_WORKSPACE);
-  return json(200, { items: agents.map(agentView) });
+  return json(200, { items: await Promise.all(agents.map((a) => agentView(deps, a))) });
 }
 
 async function getAgent(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
   const agent = await deps.store.getAgent(id);
-  return agent && agent.workspaceId === DEFAULT_WORKSPACE ? json(200, agentView(agent)) : agentNotFound(id);
+  return agent && agent.workspaceId === DEFAULT_WORKSPACE ? json(200, await agentView(deps, agent)) : agentNotFound(id);
 }
 
 async function deleteAgent(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
@@ -234,8 +235,8 @@ function pathId(raw: string | undefined): string | undefined {
   }
 }
 
-function agentView(agent: Agent) {
-  return { ...agent, voice: redactVoiceConfig(agent.voice) };
+function agentView(deps: Deps, agent: Agent) {
+  return voiceView(deps.store, deps.publicBaseUrl ?? '', agent);
 }
 
 function connectionView(c: { portalId: string; status: string; connectedAt: string; timeZone?: string; clientSecret?: string }) {
