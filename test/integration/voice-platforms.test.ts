@@ -216,7 +216,6 @@ const platforms: Platform[] = [
     words: {
       completed: 'CLIENT_INITIATED',
       'no-answer': 'USER_UNAVAILABLE',
-      busy: 'USER_REJECTED',
       voicemail: 'VOICEMAIL_DETECTED',
       failed: 'NETWORK_ERROR',
     },
