@@ -17,6 +17,7 @@ export interface AgentBody {
   voice: { provider: string; [setting: string]: unknown };
   writeBackToHubSpot?: boolean;
   useContactTimezone?: boolean;
+  pacing?: { maxLiveCalls?: number | null; callsPerSecond?: number | null };
 }
 
 export interface Agent extends AgentBody {
@@ -48,6 +49,9 @@ export interface Attempt {
   outcome?: string;
   reason?: string;
   durationSeconds?: number;
+  providerReason?: string;
+  /** Set while the attempt waits for a pacing slot or start. */
+  waiting?: { since: string; reason: string };
 }
 
 export interface HistoryEntry {

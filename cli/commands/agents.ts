@@ -26,6 +26,17 @@ interface AgentFlags extends CallFlags {
   voiceProvider?: string;
   voiceUrl?: string;
   voiceSecret?: string;
+  voiceApiKey?: string;
+  voiceAgentId?: string;
+  voiceFromNumber?: string;
+  voiceAssistantId?: string;
+  voicePhoneNumberId?: string;
+  voicePathwayId?: string;
+  voiceTask?: string;
+  voiceWebhookSecret?: string;
+  voiceApiBaseUrl?: string;
+  maxLiveCalls?: number;
+  callsPerSecond?: number;
   writeBack?: boolean;
   contactTimezone?: boolean;
 }
@@ -46,7 +57,7 @@ export function registerAgents(program: Command, io: CliIo): void {
       }
       if (!isObject(body.voice) || !body.voice.provider)
         throw new UsageError(
-          '--voice-provider is required: simulator, or http with --voice-url and --voice-secret (or set "voice" in --from-file)',
+          '--voice-provider is required: simulator, http (--voice-url, --voice-secret), retell (--voice-api-key, --voice-agent-id, --voice-from-number), vapi (--voice-api-key, --voice-assistant-id, --voice-phone-number-id), bland (--voice-api-key, --voice-pathway-id or --voice-task) or callkaro (--voice-api-key, --voice-agent-id); or set "voice" in --from-file',
         );
       const agent = await cli.client().createAgent(body);
       if (cli.json) return cli.printJson(agent);
@@ -139,9 +150,28 @@ function withAgentFlags(cmd: Command): Command {
     .option('--retries <n>', 'further attempts when a call does not connect', parseRetries)
     .option('--gaps <hours>', 'hours between attempts, e.g. 2,4,6 (the last repeats)', parseGaps)
     .option('--call-days <days>', "days calls may start on, e.g. mon-fri or mon,wed,fri (in the window's time zone)", parseCallDaysFlag)
-    .option('--voice-provider <provider>', 'voice back end: http or simulator')
+    .option('--voice-provider <provider>', 'voice platform: retell, vapi, bland, callkaro, http or simulator')
     .option('--voice-url <url>', 'http provider: where hubdial POSTs call requests')
     .option('--voice-secret <secret>', 'http provider: HMAC secret shared with the back end ("-" reads standard input)')
+    .option('--voice-api-key <key>', 'retell, vapi, bland, callkaro: the platform API key ("-" reads standard input)')
+    .option('--voice-agent-id <id>', 'retell, callkaro: the platform agent that speaks on the call')
+    .option('--voice-from-number <e164>', 'retell (required), bland (optional): the number calls come from, e.g. +14155550100')
+    .option('--voice-assistant-id <id>', 'vapi: the assistant that speaks on the call')
+    .option('--voice-phone-number-id <id>', 'vapi: the id of the Vapi phone number calls come from')
+    .option('--voice-pathway-id <id>', 'bland: the conversational pathway to follow (or --voice-task)')
+    .option('--voice-task <prompt>', 'bland: the task prompt (or --voice-pathway-id)')
+    .option('--voice-webhook-secret <secret>', 'bland: the webhook signing secret X-Webhook-Signature must match')
+    .option('--voice-api-base-url <url>', 'retell, vapi, bland, callkaro: another API base URL (a proxy or a test server)')
+    .option(
+      '--max-live-calls <n>',
+      'pacing: most calls live at the platform at once (default per platform)',
+      parsePositive('--max-live-calls'),
+    )
+    .option(
+      '--calls-per-second <n>',
+      'pacing: most create-call requests in any second (default per platform)',
+      parsePositive('--calls-per-second'),
+    )
     .option('--write-back <true|false>', 'log each settled attempt on the HubSpot contact as a Call engagement', parseBoolean)
     .option(
       '--contact-timezone <true|false>',
@@ -183,7 +213,16 @@ async function applyFlags(cli: Cli, base: Record<string, unknown>, flags: AgentF
   const callDefaults = callDefaultsFrom(flags);
   if (Object.keys(callDefaults).length > 0)
     body.callDefaults = { ...(isObject(base.callDefaults) ? base.callDefaults : {}), ...callDefaults };
-  if (flags.voiceProvider !== undefined || flags.voiceUrl !== undefined || flags.voiceSecret !== undefined) {
+  if (flags.maxLiveCalls !== undefined || flags.callsPerSecond !== undefined) {
+    const pacing = { ...(isObject(base.pacing) ? base.pacing : {}) };
+    if (flags.maxLiveCalls !== undefined) pacing.maxLiveCalls = flags.maxLiveCalls;
+    if (flags.callsPerSecond !== undefined) pacing.callsPerSecond = flags.callsPerSecond;
+    body.pacing = pacing;
+  }
+  const platformSettings = (Object.entries(PLATFORM_FLAGS) as [keyof typeof PLATFORM_FLAGS, string][]).filter(
+    ([flag]) => flags[flag] !== undefined,
+  );
+  if (flags.voiceProvider !== undefined || flags.voiceUrl !== undefined || flags.voiceSecret !== undefined || platformSettings.length > 0) {
     const current = isObject(base.voice) ? base.voice : {};
     // Another provider's settings (url, secret) mean nothing to the new one.
     const voice: Record<string, unknown> =
@@ -194,9 +233,36 @@ async function applyFlags(cli: Cli, base: Record<string, unknown>, flags: AgentF
         throw new UsageError('--from-file - and --voice-secret - cannot both read standard input');
       voice.secret = flags.voiceSecret === '-' ? (await cli.readStdin()).trim() : flags.voiceSecret;
     }
+    for (const [flag, setting] of platformSettings) {
+      const value = flags[flag] as string;
+      if (value === '-' && flags.fromFile === '-')
+        throw new UsageError('--from-file - and a "-" voice flag cannot both read standard input');
+      voice[setting] = value === '-' ? (await cli.readStdin()).trim() : value;
+    }
     body.voice = voice;
   }
   return body;
+}
+
+/** Platform settings flags and the `voice` setting each sets. */
+const PLATFORM_FLAGS = {
+  voiceApiKey: 'apiKey',
+  voiceAgentId: 'agentId',
+  voiceFromNumber: 'fromNumber',
+  voiceAssistantId: 'assistantId',
+  voicePhoneNumberId: 'phoneNumberId',
+  voicePathwayId: 'pathwayId',
+  voiceTask: 'task',
+  voiceWebhookSecret: 'webhookSecret',
+  voiceApiBaseUrl: 'apiBaseUrl',
+} as const satisfies Partial<Record<keyof AgentFlags, string>>;
+
+function parsePositive(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of 1 or more, got "${value}"`);
+    return n;
+  };
 }
 
 /**
@@ -205,7 +271,8 @@ async function applyFlags(cli: Cli, base: Record<string, unknown>, flags: AgentF
  */
 function editableCopy(agent: Agent): Record<string, unknown> {
   const { id: _id, createdAt: _c, updatedAt: _u, workspaceId: _w, ...rest } = agent as Agent & { workspaceId?: string };
-  const { secret: _s, ...voice } = agent.voice ?? { provider: '' };
+  // Secrets come back as "***" and webhookUrl is shown, never set: both are left out.
+  const { secret: _s, apiKey: _k, webhookSecret: _ws, webhookUrl: _wu, ...voice } = agent.voice ?? { provider: '' };
   return { ...rest, voice };
 }
 
@@ -219,6 +286,8 @@ export function describeAgent(agent: Agent): string {
     ['Time zone', agent.useContactTimezone ? `${agent.timezone} (or the contact's own, when HubSpot has it)` : agent.timezone],
     ['Default country', agent.defaultCountry],
     ['Voice', voiceText],
+    ['Paste into the platform', typeof voice.webhookUrl === 'string' ? voice.webhookUrl : undefined],
+    ['Pacing', pacingText(agent)],
     ['Call window', windowText(agent)],
     [
       'Carry over',
@@ -238,6 +307,14 @@ export function describeAgent(agent: Agent): string {
     agent.variables.map((v) => [v.name, v.source, v.field]),
   );
   return `${header}\n\nVariables\n${variables}`;
+}
+
+function pacingText(agent: Agent): string | undefined {
+  const p = agent.pacing;
+  if (!p) return undefined;
+  const live = p.maxLiveCalls ? `${p.maxLiveCalls} live calls` : 'no live-call limit';
+  const rate = p.callsPerSecond ? `${p.callsPerSecond} starts per second` : 'no start rate limit';
+  return `${live}, ${rate}`;
 }
 
 function windowText(agent: Agent): string {

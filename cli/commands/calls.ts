@@ -125,8 +125,14 @@ export function describeCall(call: Call): string {
       a.number,
       formatTime(a.scheduledAt),
       formatTime(a.startedAt),
-      a.outcome ?? (a.startedAt ? 'pending' : ''),
-      a.reason,
+      a.outcome
+        ? `${a.outcome}${a.providerReason ? ` (${a.providerReason})` : ''}`
+        : a.startedAt
+          ? 'pending'
+          : a.waiting
+            ? 'waiting for pacing'
+            : '',
+      a.reason ?? a.waiting?.reason,
     ]),
   );
   const history = table(

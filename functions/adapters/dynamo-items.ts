@@ -1,6 +1,7 @@
 import type { BackfillJob } from '../core/backfill';
 import type { Agent, ApiKeyRecord, CallRecord, ContactTombstone, DoNotCallEntry, HubSpotConnection } from '../core/model';
 import { TERMINAL_STATUSES } from '../core/model';
+import type { PacingState } from '../core/model';
 import { fromAttributeMap, toAttributeMap, type Item } from './dynamo-codec';
 import { TABLE_KEYS } from './table-definition';
 
@@ -11,6 +12,8 @@ import { TABLE_KEYS } from './table-definition';
 //   API key       APIKEY#<keyHash>   APIKEY      -                                        -
 //   agent         AGENT#<id>         AGENT       WORKSPACE#<ws>#AGENTS / <createdAt>#<id>  -
 //   HubSpot conn. HUBSPOT#<ws>       CONNECTION  -                                        -
+//   pacing        PACING#<agentId>   PACING      -                                        -
+//   service value SERVICE#<name>     SERVICE     -                                        -
 //   backfill job  BACKFILL#<id>      BACKFILL    -                                        -
 //   call          CALL#<id>          CALL        AGENT#<agentId> / <createdAt>#<id>       STATUS#<status> / <dueAt>#<id> (dueAt: pending attempt time when scheduled, else updatedAt;
 //                                                                                            an erased finished call sorts as ~<updatedAt>, after every time, so stale-call ranges skip it)
@@ -34,6 +37,8 @@ export const keys = {
   agent: (id: string): Item => ({ pk: s(`AGENT#${id}`), sk: s('AGENT') }),
   hubspot: (workspaceId: string): Item => ({ pk: s(`HUBSPOT#${workspaceId}`), sk: s('CONNECTION') }),
   call: (id: string): Item => ({ pk: s(`${CALL_PK_PREFIX}${id}`), sk: s('CALL') }),
+  pacing: (agentId: string): Item => ({ pk: s(`PACING#${agentId}`), sk: s('PACING') }),
+  serviceValue: (name: string): Item => ({ pk: s(`SERVICE#${name}`), sk: s('SERVICE') }),
   backfill: (id: string): Item => ({ pk: s(`BACKFILL#${id}`), sk: s('BACKFILL') }),
   tombstone: (workspaceId: string, portalId: string, contactId: string): Item => ({
     pk: s(`TOMBSTONE#${workspaceId}#${portalId}#${contactId}`),
@@ -134,4 +139,12 @@ export function recordOf<T>(item: Item): T {
   const fields: Item = {};
   for (const [name, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.has(name)) fields[name] = value;
   return fromAttributeMap(fields) as T;
+}
+
+export function pacingItem(state: PacingState): Item {
+  return { ...toAttributeMap(state), ...keys.pacing(state.agentId) };
+}
+
+export function serviceValueItem(name: string, value: string): Item {
+  return { ...keys.serviceValue(name), value: s(value) };
 }

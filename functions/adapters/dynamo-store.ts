@@ -13,6 +13,7 @@ import {
 import type { BackfillJob } from '../core/backfill';
 import { InvalidCursorError } from '../core/errors';
 import type { Agent, ApiKeyRecord, CallRecord, ContactTombstone, DoNotCallEntry, HubSpotConnection } from '../core/model';
+import type { PacingState } from '../core/model';
 import type { Store } from '../core/ports';
 import { isConditionFailure, type Item } from './dynamo-codec';
 import { listCalls, listStaleCalls, type Readers } from './dynamo-call-listing';
@@ -30,7 +31,9 @@ import {
   doNotCallPartition,
   hubspotItem,
   keys,
+  pacingItem,
   recordOf,
+  serviceValueItem,
   tombstoneItem,
 } from './dynamo-items';
 
@@ -338,5 +341,30 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
         names: { '#version': 'version' },
         values: { ':previous': { N: String(job.version - 1) } },
       }),
+
+    async getPacing(agentId: string) {
+      const item = await get(keys.pacing(agentId));
+      return item && recordOf<PacingState>(item);
+    },
+
+    async putPacing(state: PacingState) {
+      return put(
+        pacingItem(state),
+        state.version <= 1
+          ? ABSENT
+          : {
+              expression: '#version = :previous',
+              names: { '#version': 'version' },
+              values: { ':previous': { N: String(state.version - 1) } },
+            },
+      );
+    },
+
+    async ensureServiceValue(name: string, candidate: string) {
+      if (await put(serviceValueItem(name, candidate), ABSENT)) return candidate;
+      const stored = (await get(keys.serviceValue(name)))?.value?.S;
+      if (stored === undefined) throw new Error(`service value ${name} is neither writable nor readable`);
+      return stored;
+    },
   };
 }

@@ -5,6 +5,7 @@ import { isSupportedCountry } from 'libphonenumber-js';
 import { parseCallDefaults, shown } from './call-settings';
 import { canonicalTimeZone, isValidTimeZone } from './call-window';
 import type { Agent, CallDefaults, VoiceConfig } from './model';
+import { parsePacing } from './pacing';
 import { parseVariableMappings } from './variables';
 
 /** An agent as an operator sends it: everything but what the service assigns. */
@@ -51,6 +52,8 @@ export function parseAgentInput(
     return fail('voice', 'voice is required, e.g. {"provider": "simulator"} or {"provider": "http", "url": "...", "secret": "..."}');
   const voice = validateVoice(body.voice);
   if (!voice.ok) return voice;
+  const pacing = parsePacing(body.pacing);
+  if (!pacing.ok) return pacing;
   for (const flag of ['writeBackToHubSpot', 'useContactTimezone'] as const) {
     if (body[flag] !== undefined && typeof body[flag] !== 'boolean') return fail(flag, `${flag} must be true or false`);
   }
@@ -76,6 +79,7 @@ export function parseAgentInput(
       voice: voice.value,
       writeBackToHubSpot: body.writeBackToHubSpot === true,
       useContactTimezone: body.useContactTimezone === true,
+      ...(pacing.value && Object.keys(pacing.value).length > 0 ? { pacing: pacing.value } : {}),
     },
   };
 }

@@ -11,8 +11,24 @@ import { OUTCOME_WORDS, planRetry } from './retry-plan';
 
 export type Transition = { call: CallRecord } | { unchanged: string };
 
-/** How often a provider may be unreachable for one attempt before the attempt counts as failed. */
-export const MAX_DIAL_ERRORS_PER_ATTEMPT = 3;
+/** Resends of one attempt after a certain refusal (429, connection refused); DESIGN: "at most 3 times". */
+export const MAX_RESENDS_AFTER_REFUSAL = 3;
+/** So at most this many create-call requests carry one attempt number. */
+export const MAX_DIAL_ERRORS_PER_ATTEMPT = MAX_RESENDS_AFTER_REFUSAL + 1;
+/** A transcript kept on an attempt is cut to this many UTF-8 bytes. */
+export const MAX_TRANSCRIPT_BYTES = 32 * 1024;
+export const TRANSCRIPT_CUT_MARKER = '\n[transcript cut by hubdial at 32 KB]';
+const MAX_SUMMARY_BYTES = 8 * 1024;
+
+/** What a platform said about an attempt (the port's CallDetails). */
+export interface AttemptDetails {
+  providerCallId?: string;
+  providerReason?: string;
+  durationSeconds?: number;
+  summary?: string;
+  transcript?: string;
+  recordingUrl?: string;
+}
 
 /** What intake knows of a new call: the record's own identity and inputs, plus the phone check and the time. */
 export type NewCallInput = Pick<
@@ -85,7 +101,8 @@ export function startAttempt(call: CallRecord, attemptNumber: number, now: Date)
       return { reschedule: withStatus(moved, 'scheduled', reason, iso), at: plan.at };
     }
   }
-  const started = replaceLastAttempt(call, { ...attempt, startedAt: iso });
+  const { waiting: _waited, ...ready } = attempt;
+  const started = replaceLastAttempt(call, { ...ready, startedAt: iso });
   return { call: withStatus(started, 'dialing', `attempt ${attempt.number} handed to the voice provider`, iso) };
 }
 
@@ -97,35 +114,85 @@ export function recordPlaced(call: CallRecord, attemptNumber: number, providerCa
   return { call: bump(next, now.toISOString()) };
 }
 
+/** The attempt waits for a pacing slot or start: still `scheduled`, not a try; said once on the record. */
+export function markWaiting(call: CallRecord, attemptNumber: number, reason: string, now: Date): Transition {
+  const attempt = pendingAttempt(call);
+  if (!attempt || attempt.number !== attemptNumber) return { unchanged: `call is not waiting for attempt ${attemptNumber}` };
+  if (attempt.waiting) return { unchanged: `attempt ${attemptNumber} is already waiting` };
+  const iso = now.toISOString();
+  const next = replaceLastAttempt(call, { ...attempt, waiting: { since: iso, reason } });
+  return { call: withStatus(next, 'scheduled', `attempt ${attemptNumber} ${reason}`, iso) };
+}
+
+export type PlacementFailure = 'retry' | 'busy' | 'uncertain' | 'refused';
+
 /**
- * The provider could not be reached. Below the limit the attempt goes back to
- * `scheduled` for the queue to redeliver; at the limit it counts as a failed attempt.
+ * The create-call request failed. "retry" (certainly refused for now) sends the same
+ * attempt again, at most MAX_RESENDS_AFTER_REFUSAL times; "busy" (the platform's
+ * concurrency limit) waits for a slot without counting; "uncertain" (it may have been
+ * placed) is never sent again and waits for the callback or the sweeper; "refused"
+ * fails the attempt.
  */
-export function recordDialError(
+export function recordPlacementError(
   call: CallRecord,
   attemptNumber: number,
+  kind: PlacementFailure,
   message: string,
-  retryable: boolean,
   now: Date,
-): Transition & { redeliver?: boolean; retryAt?: Date } {
+): Transition & { resend?: boolean; retryAt?: Date } {
   const attempt = currentAttempt(call, attemptNumber);
   if (!attempt || call.status !== 'dialing') return { unchanged: `attempt ${attemptNumber} is not dialing` };
-  const dialErrors = (attempt.dialErrors ?? 0) + 1;
   const iso = now.toISOString();
-  if (retryable && dialErrors < MAX_DIAL_ERRORS_PER_ATTEMPT) {
-    const { startedAt: _dropped, ...waiting } = attempt;
-    const next = replaceLastAttempt(call, { ...waiting, dialErrors });
-    const reason = `voice provider unavailable on attempt ${attemptNumber} (${message}); trying again (${dialErrors}/${MAX_DIAL_ERRORS_PER_ATTEMPT})`;
-    return { call: withStatus(next, 'scheduled', reason, iso), redeliver: true };
+  const { startedAt: _dropped, ...waiting } = attempt;
+  if (kind === 'busy') {
+    const next = replaceLastAttempt(call, { ...waiting, waiting: { since: iso, reason: 'waiting for a free slot at the voice platform' } });
+    return { call: withStatus(next, 'scheduled', `attempt ${attemptNumber} waiting for a free slot: ${message}`, iso), resend: true };
   }
-  const why = retryable ? `voice provider unavailable ${dialErrors} times (${message})` : `voice provider refused the call (${message})`;
+  if (kind === 'uncertain') {
+    const reason = `attempt ${attemptNumber}: ${message}; waiting for the platform's callback`;
+    return { call: withStatus(call, 'dialing', reason, iso) };
+  }
+  const dialErrors = (attempt.dialErrors ?? 0) + 1;
+  if (kind === 'retry' && dialErrors <= MAX_RESENDS_AFTER_REFUSAL) {
+    const next = replaceLastAttempt(call, { ...waiting, dialErrors });
+    const reason = `voice provider refused attempt ${attemptNumber} for now (${message}); sending it again (${dialErrors}/${MAX_RESENDS_AFTER_REFUSAL})`;
+    return { call: withStatus(next, 'scheduled', reason, iso), resend: true };
+  }
+  const why =
+    kind === 'retry' ? `voice provider refused the call ${dialErrors} times (${message})` : `voice provider refused the call (${message})`;
   return settleAttempt(call, { ...attempt, dialErrors }, 'failed', why, now);
+}
+
+/** Cuts a transcript to MAX_TRANSCRIPT_BYTES (UTF-8), ending with a marker saying so. */
+export function boundTranscript(text: string): string {
+  return cutBytes(text, MAX_TRANSCRIPT_BYTES, TRANSCRIPT_CUT_MARKER);
+}
+
+function cutBytes(text: string, maxBytes: number, marker: string): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  const room = maxBytes - Buffer.byteLength(marker, 'utf8');
+  // Decoding a cut buffer may end in half a character: drop the replacement it becomes.
+  const cut = Buffer.from(text, 'utf8')
+    .subarray(0, Math.max(room, 0))
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  return `${cut}${marker}`;
+}
+
+function keptDetails(d: AttemptDetails): Partial<Attempt> {
+  const out: Partial<Attempt> = {};
+  if (d.providerReason !== undefined) out.providerReason = d.providerReason.slice(0, 200);
+  if (d.durationSeconds !== undefined) out.durationSeconds = d.durationSeconds;
+  if (d.summary !== undefined) out.summary = cutBytes(d.summary, MAX_SUMMARY_BYTES, '…');
+  if (d.transcript !== undefined) out.transcript = boundTranscript(d.transcript);
+  if (d.recordingUrl !== undefined) out.recordingUrl = d.recordingUrl.slice(0, 2048);
+  return out;
 }
 
 /** A status callback: settle the attempt, then retry, complete or fail the call. */
 export function recordOutcome(
   call: CallRecord,
-  report: { attempt: number; outcome: AttemptOutcome; providerCallId?: string; durationSeconds?: number },
+  report: { attempt: number; outcome: AttemptOutcome } & AttemptDetails,
   now: Date,
 ): Transition & { retryAt?: Date } {
   const attempt = currentAttempt(call, report.attempt);
@@ -140,10 +207,35 @@ export function recordOutcome(
   }
   const settled: Attempt = {
     ...attempt,
+    ...keptDetails(report),
     providerCallId: attempt.providerCallId ?? report.providerCallId,
     durationSeconds: report.durationSeconds,
   };
+  if (settled.providerReason === undefined) delete settled.providerReason;
   return settleAttempt(call, settled, report.outcome, OUTCOME_WORDS[report.outcome], now);
+}
+
+/** More about an attempt (Retell's call_analyzed summary): added to it, settled or not; the status stays. */
+export function recordDetails(call: CallRecord, attemptNumber: number, details: AttemptDetails, now: Date): Transition {
+  const index = call.attempts.findIndex((a) => a.number === attemptNumber);
+  const attempt = call.attempts[index];
+  if (!attempt?.startedAt) return { unchanged: `attempt ${attemptNumber} was not dialled` };
+  if (details.providerCallId && attempt.providerCallId && details.providerCallId !== attempt.providerCallId) {
+    return { unchanged: `providerCallId ${details.providerCallId} does not match attempt ${attemptNumber}` };
+  }
+  const added = keptDetails({ ...details, providerReason: undefined, durationSeconds: attempt.durationSeconds ?? details.durationSeconds });
+  const merged: Attempt = { ...attempt };
+  let changed = false;
+  for (const [key, value] of Object.entries(added) as [keyof Attempt, never][]) {
+    if (value !== undefined && merged[key] !== value) {
+      merged[key] = value;
+      changed = true;
+    }
+  }
+  if (!changed) return { unchanged: `attempt ${attemptNumber} already has these details` };
+  const attempts = [...call.attempts];
+  attempts[index] = merged;
+  return { call: bump({ ...call, attempts }, now.toISOString()) };
 }
 
 /** The provider never called back: count the attempt as failed so the call moves on. */

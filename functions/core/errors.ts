@@ -37,15 +37,31 @@ export class HubSpotError extends Error {
   }
 }
 
+/**
+ * How a failed create-call request leaves the attempt. No platform takes an idempotency
+ * key, so only a request the platform certainly did not act on may be sent again:
+ * - "retry": certainly refused for now (429, connection refused): send again later;
+ * - "busy": the platform's own concurrency limit: wait for a pacing slot, not a try;
+ * - "uncertain": it may have been placed (timeout, 5xx, reset): never sent again;
+ * - "refused": refused for good (other 4xx, bad settings): the attempt failed.
+ */
+export type VoiceErrorKind = 'retry' | 'busy' | 'uncertain' | 'refused';
+
 export class VoiceProviderError extends Error {
   override readonly name = 'VoiceProviderError';
   constructor(
     message: string,
-    /** true: a 5xx/timeout, let the queue redeliver; false: the request itself was refused. */
-    readonly retryable: boolean,
+    readonly kind: VoiceErrorKind,
     readonly status?: number,
+    /** From Retry-After, when the platform sent one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
+  }
+
+  /** true: the same attempt may be sent again later. */
+  get retryable(): boolean {
+    return this.kind === 'retry' || this.kind === 'busy';
   }
 }
 

@@ -5,7 +5,9 @@ export const CALL_STATUSES = ['scheduled', 'dialing', 'completed', 'failed', 'sk
 export type CallStatus = (typeof CALL_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'failed', 'skipped', 'cancelled'];
 
-export type AttemptOutcome = 'completed' | 'no-answer' | 'busy' | 'failed' | 'voicemail';
+/** The one list of attempt outcomes: the http contract's words, and what every platform's reason maps to. */
+export const ATTEMPT_OUTCOMES = ['completed', 'no-answer', 'busy', 'failed', 'voicemail'] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 /** Resolved call settings: query parameters over agent defaults over service defaults. */
 export interface CallSettings {
@@ -28,8 +30,16 @@ export interface Attempt {
   reason?: string;
   providerCallId?: string;
   durationSeconds?: number;
-  /** Times the voice provider could not be reached for this attempt (5xx, timeout). */
+  /** Times the voice provider refused this attempt for now (429, connection refused) and it was sent again. */
   dialErrors?: number;
+  /** The platform's own word for how the call ended (Retell disconnection_reason, Vapi endedReason, ...). */
+  providerReason?: string;
+  summary?: string;
+  /** Bounded (see core/call-state.ts); a cut one ends with a marker. */
+  transcript?: string;
+  recordingUrl?: string;
+  /** Set while the attempt waits for a pacing slot or start (never counted as a try). */
+  waiting?: { since: string; reason: string };
 }
 
 export interface CallHistoryEntry {
@@ -103,8 +113,30 @@ export interface Agent {
   writeBackToHubSpot?: boolean;
   /** A HubSpot contact property (e.g. a checkbox) whose value true/yes/1 means "do not call". */
   doNotCallProperty?: string;
+  /** Limits on this agent's calls at its voice platform; absent parts take the provider's defaults. */
+  pacing?: Pacing;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface Pacing {
+  /** Calls handed to the platform and not yet settled. */
+  maxLiveCalls?: number;
+  /** Create-call requests in any sliding second. */
+  callsPerSecond?: number;
+}
+
+/**
+ * One agent's pacing bookkeeping: a lease per live attempt ("<callId>#<attempt>" -> when
+ * it was taken), recent start times (epoch ms) and attempts waiting for a free slot.
+ */
+export interface PacingState {
+  agentId: string;
+  leases: Record<string, string>;
+  starts: number[];
+  waiting: string[];
+  /** Optimistic-concurrency counter, as on calls: 1 for the first stored version. */
+  version: number;
 }
 
 export interface ApiKeyRecord {

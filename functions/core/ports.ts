@@ -12,6 +12,9 @@ import type {
   HubSpotConnection,
   QueueTask,
   VoiceConfig,
+  AttemptOutcome,
+  Pacing,
+  PacingState,
 } from './model';
 
 export interface Page<T> {
@@ -52,6 +55,16 @@ export interface Store {
    * call is due at its pending attempt's time, any other at its last update.
    */
   listStaleCalls(status: CallStatus, before: string, limit: number): Promise<CallRecord[]>;
+
+  /** One agent's pacing bookkeeping (live-call leases, recent starts, waiting attempts). */
+  getPacing(agentId: string): Promise<PacingState | undefined>;
+  /** Stores `state` only if the stored version is still `state.version - 1` (absent for version 1). */
+  putPacing(state: PacingState): Promise<boolean>;
+  /**
+   * A service-wide value stored once: `candidate` is kept when none is stored yet, else
+   * the stored one wins and is returned (the callback signing key).
+   */
+  ensureServiceValue(name: string, candidate: string): Promise<string>;
 
   /** Conditional put: false when a job with this id is already stored. */
   createBackfillJob(job: BackfillJob): Promise<boolean>;
@@ -148,28 +161,87 @@ export interface PlaceCallRequest {
   agentId: string;
   to: string;
   variables: Record<string, string>;
+  /** Where this attempt's outcome is posted (platforms that take a per-call URL). */
   statusCallbackUrl: string;
 }
 
-export interface CallOutcomeReport {
-  callId: string;
-  attempt: number;
-  providerCallId?: string;
-  outcome: import('./model').AttemptOutcome;
-  durationSeconds?: number;
+export type VoiceConfigResult = { ok: true; value: VoiceConfig } | { ok: false; error: { parameter: string; message: string } };
+
+/** A status callback as it arrived: the raw body, lower-cased header names, the URL query. */
+export interface CallbackInput {
+  rawBody: string;
+  headers: Record<string, string | undefined>;
+  query: Record<string, string>;
 }
 
-/** One voice back end. Adding a provider = one adapter file + one registry line. */
+/** Tokens signed with the service-level callback key (never with a secret an operator rotates). */
+export interface CallbackTokens {
+  attemptTokenValid(job: DialJob, token: string | undefined): boolean;
+  agentTokenValid(agentId: string, token: string | undefined): boolean;
+}
+
+export interface CallbackCheck {
+  /** The agent's stored voice settings. */
+  config: Record<string, unknown>;
+  agentId: string;
+  job: DialJob;
+  tokens: CallbackTokens;
+  now: Date;
+}
+
+/** What the platform heard, kept on the attempt. */
+export interface CallDetails {
+  providerCallId?: string;
+  providerReason?: string;
+  durationSeconds?: number;
+  summary?: string;
+  transcript?: string;
+  recordingUrl?: string;
+}
+
+export type CallbackEvent =
+  /** The call ended: settles the attempt. */
+  | ({ kind: 'outcome'; outcome: AttemptOutcome } & CallDetails)
+  /** More about an attempt already settled (Retell's call_analyzed). */
+  | ({ kind: 'details' } & CallDetails)
+  /** Verified, but nothing to record (call_started, an event type we do not use). */
+  | { kind: 'progress'; event: string };
+
+/** Kept for callers of the http contract's parsed report. */
+export interface CallOutcomeReport extends CallDetails {
+  callId: string;
+  attempt: number;
+  outcome: AttemptOutcome;
+}
+
+/**
+ * One voice platform. Adding one = one adapter file exporting one of these + one
+ * registry line: it validates its settings, places calls in the platform's own shape,
+ * and reads the platform's callbacks (which call, is it genuine, what happened).
+ */
 export interface VoiceProvider {
   readonly name: string;
-  /** Throws VoiceProviderError (retryable or not) when the call could not be placed. */
+  /** Settings never shown back by the admin API and never logged. */
+  readonly secretSettings: readonly string[];
+  /** The platform's usual account limits, used when the agent sets no `pacing`. */
+  readonly pacingDefaults: Pacing;
+  /**
+   * "per-call": the platform takes hubdial's statusCallbackUrl with each call;
+   * "per-agent": the operator pastes one URL with a per-agent token into the platform;
+   * "fixed": the operator pastes the bare URL, the platform signs each callback itself.
+   * Either pasted URL is shown as voice.webhookUrl.
+   */
+  readonly callbackUrl: 'per-call' | 'per-agent' | 'fixed';
+  /** Validates `voice` from the admin body (provider already known) and fills defaults. */
+  parseConfig(input: Record<string, unknown>): VoiceConfigResult;
+  /** Throws VoiceProviderError (see its `kind`) when the call was not placed for certain. */
   placeCall(request: PlaceCallRequest, config: Record<string, unknown>): Promise<{ providerCallId: string }>;
-  /** Verifies and parses a status callback; undefined when the signature is wrong. */
-  parseCallback(
-    rawBody: string,
-    headers: Record<string, string | undefined>,
-    config: Record<string, unknown>,
-  ): CallOutcomeReport | undefined;
+  /** Which call and attempt a callback is about, from the URL, headers or body; not yet trusted. */
+  identify(input: CallbackInput): DialJob | undefined;
+  /** The platform's own proof that it sent this callback for this agent's call. */
+  verify(input: CallbackInput, check: CallbackCheck): boolean;
+  /** What a verified callback says; undefined when its body is not one this platform sends. */
+  parse(input: CallbackInput, job: DialJob): CallbackEvent | undefined;
 }
 
 /**

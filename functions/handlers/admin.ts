@@ -10,13 +10,14 @@ import { isObject } from '../core/json';
 import { connectHubSpot } from '../core/hubspot-connection';
 import { CALL_STATUSES, DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
 import { awsDeps, type AppDeps } from '../commons/deps';
+import { voiceView } from '../commons/voice';
 import { addToDoNotCall, listDoNotCall, removeFromDoNotCall } from './admin-do-not-call';
 import { errorReply, json, jsonObjectBody, queryOf, type HttpEvent, type HttpResult } from '../commons/http';
 import { lambdaHandler } from '../commons/lambda-handler';
 import { callLogKeys, logger, withLogScope } from '../commons/logger';
 import { createCallByHand, getBackfill, startBackfill, testCall } from './admin-calls';
 
-type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'voiceSettings' | 'now'>;
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'voiceSettings' | 'now'> & Partial<Pick<AppDeps, 'publicBaseUrl'>>;
 type Route = (deps: Deps, event: HttpEvent, id: string) => Promise<HttpResult>;
 
 const routes: [method: string, path: RegExp, route: Route][] = [
@@ -93,7 +94,7 @@ async function createAgent(deps: Deps, event: HttpEvent): Promise<HttpResult> {
   const agent: Agent = { id: newId('agt_'), workspaceId: DEFAULT_WORKSPACE, ...input.value, createdAt: now, updatedAt: now };
   await deps.store.putAgent(agent);
   logger.info('agent created', { agentId: agent.id });
-  return json(201, agentView(deps, agent));
+  return json(201, await agentView(deps, agent));
 }
 
 async function replaceAgent(deps: Deps, event: HttpEvent, id: string): Promise<HttpResult> {
@@ -103,7 +104,7 @@ async function replaceAgent(deps: Deps, event: HttpEvent, id: string): Promise<H
   if (!input.ok) return input.reply;
   const agent: Agent = { ...existing, ...input.value, updatedAt: deps.now().toISOString() };
   if (!(await deps.store.putAgent(agent, { mustExist: true }))) return agentNotFound(id);
-  return json(200, agentView(deps, agent));
+  return json(200, await agentView(deps, agent));
 }
 
 function agentInput(deps: Deps, event: HttpEvent, existing?: Agent): { ok: true; value: AgentInput } | { ok: false; reply: HttpResult } {
@@ -119,12 +120,12 @@ function agentInput(deps: Deps, event: HttpEvent, existing?: Agent): { ok: true;
 
 async function listAgents(deps: Deps): Promise<HttpResult> {
   const agents = await deps.store.listAgents(DEFAULT_WORKSPACE);
-  return json(200, { items: agents.map((agent) => agentView(deps, agent)) });
+  return json(200, { items: await Promise.all(agents.map((a) => agentView(deps, a))) });
 }
 
 async function getAgent(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
   const agent = await deps.store.getAgent(id);
-  return agent && agent.workspaceId === DEFAULT_WORKSPACE ? json(200, agentView(deps, agent)) : agentNotFound(id);
+  return agent && agent.workspaceId === DEFAULT_WORKSPACE ? json(200, await agentView(deps, agent)) : agentNotFound(id);
 }
 
 async function deleteAgent(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
@@ -246,7 +247,7 @@ function pathId(raw: string | undefined): string | undefined {
 }
 
 function agentView(deps: Deps, agent: Agent) {
-  return { ...agent, voice: deps.voiceSettings.redact(agent.voice) };
+  return voiceView(deps.store, deps.publicBaseUrl ?? '', agent);
 }
 
 function connectionView(c: { portalId: string; status: string; connectedAt: string; timeZone?: string; clientSecret?: string }) {

@@ -3,15 +3,19 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { performance } from 'node:perf_hooks';
 import { buildStatusCallbackUrl } from '../core/callback-url';
-import { recordDialError, recordPlaced, startAttempt } from '../core/call-state';
+import { markWaiting, pendingAttempt, recordPlaced, recordPlacementError, startAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
-import { checkBeforeDial } from '../core/do-not-call';
-import { VoiceProviderError } from '../core/errors';
-import type { Agent, CallRecord, DialJob, QueueTask } from '../core/model';
 import { parseQueueMessage } from '../core/dial-job';
+import { checkBeforeDial } from '../core/do-not-call';
+import { VoiceProviderError, type VoiceErrorKind } from '../core/errors';
+import type { Agent, CallRecord, DialJob, Pacing, QueueTask } from '../core/model';
+import { isPaced, SLOT_WAIT_FALLBACK_MS } from '../core/pacing';
+import type { VoiceProvider } from '../core/ports';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { lambdaHandler } from '../commons/lambda-handler';
 import { callLogKeys, logger, withLogScope } from '../commons/logger';
+import { freeSlots, releaseAndWake, takeSlot } from '../commons/pacing-slots';
+import { callbackKey, effectivePacing } from '../commons/voice';
 import { taskHandlerFor } from './tasks';
 
 type Deps = AppDeps;
@@ -52,6 +56,8 @@ async function dialRecord(deps: Deps, agents: AgentLookup, record: SQSRecord): P
     return true;
   } catch (err) {
     logger.error('dial failed; the queue will redeliver', {
+      callId: job.callId,
+      attempt: job.attempt,
       error: err instanceof Error ? err.message : String(err),
     });
     return false;
@@ -78,13 +84,29 @@ async function runTask(deps: Deps, task: QueueTask, messageId: string): Promise<
 }
 
 async function dial(deps: Deps, agents: AgentLookup, job: DialJob): Promise<void> {
-  const now = deps.now();
   // Do-not-call list and HubSpot deletions, checked again just before the attempt.
-  const gate = await checkBeforeDial(deps.store, job, now);
+  const gate = await checkBeforeDial(deps.store, job, deps.now());
   if (gate.stopped) {
     logger.info('dial job stopped before dialling', { ...callLogKeys(gate.call, job.attempt), reason: gate.reason });
     return;
   }
+  const pending = gate.call;
+  if (!pending) {
+    logger.warn('dial job for a call that is not stored', { callId: job.callId, attempt: job.attempt });
+    return;
+  }
+  const agent = await agents(pending.agentId);
+  const provider = agent ? deps.voiceProvider(agent.voice.provider) : undefined;
+  const limits = agent ? effectivePacing(agent) : {};
+  const paced = agent !== undefined && isPaced(limits) && isWaitingFor(pending, job);
+  if (paced) {
+    const slot = await takeSlot(deps.store, agent.id, job, limits, deps.now);
+    if (!slot.ok) {
+      await waitForSlot(deps, pending, job, slot.reason, slot.waitMs);
+      return;
+    }
+  }
+  const now = deps.now();
   const started = await updateCall(
     deps.store,
     job.callId,
@@ -92,35 +114,60 @@ async function dial(deps: Deps, agents: AgentLookup, job: DialJob): Promise<void
       const t = startAttempt(call, job.attempt, now);
       return 'reschedule' in t ? { call: t.reschedule, extra: t.at } : t;
     },
-    { known: gate.call },
+    { known: pending },
   );
-  if (started.status === 'not-found') {
-    logger.warn('dial job for a call that is not stored');
-    return;
-  }
-  logger.appendKeys(callLogKeys(started.call, job.attempt));
+  if (started.status === 'not-found') return;
+  const ids = callLogKeys(started.call, job.attempt);
   if (started.status === 'unchanged') {
-    logger.info('dial job ignored', { reason: started.reason });
+    // A duplicate of a job already dialling keeps that attempt's slot; any other frees it.
+    if (paced && !isDialing(started.call, job)) await freeSlots(deps.store, started.call.agentId, [job], limits, deps.now);
+    logger.info('dial job ignored', { ...ids, reason: started.reason });
     return;
   }
   if (started.extra) {
+    if (paced) await releaseAndWake(deps, started.call.agentId, job, limits);
     await deps.dispatcher.dispatch(job, started.extra, now);
-    logger.info('attempt moved into the call window', { reason: started.call.reason });
+    logger.info('attempt moved into the call window', { ...ids, reason: started.call.reason });
     return;
   }
-  await placeCall(deps, agents, started.call, job, now);
+  await placeCall(deps, { agent, provider, limits, paced }, started.call, job, now);
 }
 
-async function placeCall(deps: Deps, agents: AgentLookup, call: CallRecord, job: DialJob, now: Date): Promise<void> {
-  const agent = await agents(call.agentId);
-  const provider = agent ? deps.voiceProvider(agent.voice.provider) : undefined;
+function isWaitingFor(call: CallRecord, job: DialJob): boolean {
+  const attempt = pendingAttempt(call);
+  return attempt !== undefined && attempt.number === job.attempt;
+}
+
+function isDialing(call: CallRecord, job: DialJob): boolean {
+  const last = call.attempts[call.attempts.length - 1];
+  return call.status === 'dialing' && last?.number === job.attempt && !last.endedAt;
+}
+
+/** The attempt waits (never failed, never a try): said once on the record, the job comes back later. */
+async function waitForSlot(deps: Deps, call: CallRecord, job: DialJob, reason: string, waitMs: number): Promise<void> {
+  const now = deps.now();
+  await updateCall(deps.store, call.id, (c) => markWaiting(c, job.attempt, reason, now), { known: call });
+  await deps.dispatcher.dispatch(job, new Date(now.getTime() + waitMs), now);
+  logger.info('attempt waiting for pacing', { ...callLogKeys(call, job.attempt), waitMs, reason });
+}
+
+interface Placing {
+  agent: Agent | undefined;
+  provider: VoiceProvider | undefined;
+  limits: Pacing;
+  paced: boolean;
+}
+
+async function placeCall(deps: Deps, placing: Placing, call: CallRecord, job: DialJob, now: Date): Promise<void> {
+  const ids = callLogKeys(call, job.attempt);
+  const { agent, provider, limits, paced } = placing;
   if (!agent || !provider) {
     const why = agent ? `voice provider "${agent.voice.provider}" is not available` : `agent ${call.agentId} was deleted`;
-    await settleDialError(deps, job, why, false, now, call);
+    await settlePlacementError(deps, placing, job, 'refused', why, undefined, now, call);
     return;
   }
-  const secret = typeof agent.voice.secret === 'string' ? agent.voice.secret : '';
   try {
+    const key = await callbackKey(deps.store);
     const placed = await provider.placeCall(
       {
         callId: call.id,
@@ -128,53 +175,61 @@ async function placeCall(deps: Deps, agents: AgentLookup, call: CallRecord, job:
         agentId: agent.id,
         to: call.to as string,
         variables: call.variables,
-        statusCallbackUrl: buildStatusCallbackUrl(deps.publicBaseUrl, provider.name, job, secret),
+        statusCallbackUrl: buildStatusCallbackUrl(deps.publicBaseUrl, provider.name, job, key),
       },
       agent.voice,
     );
     // `call` is the DIALING record this handler just stored: decided on without a read.
     await updateCall(deps.store, call.id, (c) => recordPlaced(c, job.attempt, placed.providerCallId, deps.now()), { known: call });
     logger.info('call placed', {
+      ...ids,
       provider: provider.name,
       providerCallId: placed.providerCallId,
       status: call.status,
       reason: call.reason,
     });
   } catch (err) {
-    if (!(err instanceof VoiceProviderError)) throw err;
-    logger.warn('voice provider error', {
-      provider: provider.name,
-      retryable: err.retryable,
-      status: err.status,
-      error: err.message,
-    });
-    const redeliver = await settleDialError(deps, job, err.message, err.retryable, deps.now(), call);
-    if (redeliver) throw err;
+    if (!(err instanceof VoiceProviderError)) {
+      if (paced) await releaseAndWake(deps, agent.id, job, limits);
+      throw err;
+    }
+    logger.warn('voice provider error', { ...ids, provider: provider.name, kind: err.kind, status: err.status, error: err.message });
+    await settlePlacementError(deps, placing, job, err.kind, err.message, err.retryAfterMs, deps.now(), call);
   }
 }
 
-/** Records the failure; true when the queue should redeliver the job. */
-async function settleDialError(
+/** Records the failure and, for a certain refusal, sends the same attempt again after Retry-After. */
+async function settlePlacementError(
   deps: Deps,
+  placing: Placing,
   job: DialJob,
+  kind: VoiceErrorKind,
   message: string,
-  retryable: boolean,
+  retryAfterMs: number | undefined,
   now: Date,
   known: CallRecord,
-): Promise<boolean> {
+): Promise<void> {
   const result = await updateCall(
     deps.store,
     job.callId,
     (c) => {
-      const t = recordDialError(c, job.attempt, message, retryable, now);
+      const t = recordPlacementError(c, job.attempt, kind, message, now);
       return 'call' in t ? { call: t.call, extra: t } : t;
     },
     { known },
   );
-  if (result.status !== 'updated') return false;
-  logger.info('call updated after dial error', { status: result.call.status, reason: result.call.reason });
-  if (result.extra?.retryAt) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, result.extra.retryAt, now);
-  return Boolean(result.extra?.redeliver);
+  // "uncertain" keeps the attempt dialing, and so its slot, until its callback or the sweeper.
+  if (placing.paced && placing.agent && kind !== 'uncertain') await releaseAndWake(deps, placing.agent.id, job, placing.limits);
+  if (result.status !== 'updated') return;
+  const ids = callLogKeys(result.call, job.attempt);
+  logger.info('call updated after dial error', { ...ids, status: result.call.status, reason: result.call.reason });
+  const t = result.extra;
+  if (t?.retryAt) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, t.retryAt, now);
+  if (t?.resend) {
+    const refusals = result.call.attempts[result.call.attempts.length - 1]?.dialErrors ?? 1;
+    const waitMs = kind === 'busy' ? SLOT_WAIT_FALLBACK_MS : (retryAfterMs ?? 1000 * 2 ** Math.max(refusals - 1, 0));
+    await deps.dispatcher.dispatch(job, new Date(now.getTime() + waitMs), now);
+  }
 }
 
 function cachedAgents(deps: Deps): AgentLookup {

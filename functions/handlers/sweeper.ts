@@ -5,6 +5,10 @@
 import { expireAttempt } from '../core/call-state';
 import { TERMINAL_STATUSES } from '../core/model';
 import { eraseAfterRetention, parseRetentionDays, retentionCutoff } from '../core/retention';
+import { DEFAULT_WORKSPACE, type CallRecord, type DialJob } from '../core/model';
+import { isPaced, jobOfLeaseKey } from '../core/pacing';
+import { releaseAndWake } from '../commons/pacing-slots';
+import { effectivePacing } from '../commons/voice';
 import { updateCall } from '../core/call-updates';
 import { CALLBACK_TIMEOUT_MINUTES, isSilent, lostAttempt, lostJobCutoff, silentCallCutoff } from '../core/sweep-rules';
 import { awsDeps, type AppDeps } from '../commons/deps';
@@ -23,12 +27,14 @@ export interface SweepSummary {
   expired: number;
   /** Present when a retention period is set. */
   erased?: number;
+  /** Pacing slots held by attempts that are no longer live (a lost callback, a cancelled call). */
+  slotsFreed: number;
 }
 
 export function createSweeper(deps: Deps) {
   return withLogScope(async (): Promise<SweepSummary> => {
     const now = deps.now();
-    const summary: SweepSummary = { redispatched: 0, expired: 0 };
+    const summary: SweepSummary = { redispatched: 0, expired: 0, slotsFreed: 0 };
     for (const call of await deps.store.listStaleCalls('scheduled', lostJobCutoff(now), BATCH)) {
       const attempt = lostAttempt(call, now);
       if (!attempt) continue;
@@ -64,8 +70,35 @@ export function createSweeper(deps: Deps) {
       }
       summary.erased = erased;
     }
+    summary.slotsFreed = await reconcileSlots(deps);
     return summary;
   });
 }
 
 export const handler = lambdaHandler(() => createSweeper(awsDeps()));
+/** A slot is held by a live attempt only: any other lease (its callback lost, its call cancelled) is freed. */
+async function reconcileSlots(deps: Deps): Promise<number> {
+  let freed = 0;
+  for (const agent of await deps.store.listAgents(DEFAULT_WORKSPACE)) {
+    const limits = effectivePacing(agent);
+    if (!isPaced(limits)) continue;
+    const state = await deps.store.getPacing(agent.id);
+    const held = Object.keys(state?.leases ?? {})
+      .map(jobOfLeaseKey)
+      .filter((j): j is DialJob => j !== undefined);
+    if (held.length === 0) continue;
+    const calls = await deps.store.getCalls(held.map((j) => j.callId));
+    const stale = held.filter((j) => !isLive(calls.get(j.callId), j));
+    if (stale.length === 0) continue;
+    await releaseAndWake(deps, agent.id, stale, limits);
+    freed += stale.length;
+    logger.warn('freed pacing slots of attempts no longer live', { agentId: agent.id, slots: stale.length });
+  }
+  return freed;
+}
+
+function isLive(call: CallRecord | undefined, job: DialJob): boolean {
+  const attempt = call?.attempts.find((a) => a.number === job.attempt);
+  // A slot is taken just before the attempt starts dialling: a pending one may be about to.
+  return call !== undefined && attempt !== undefined && !attempt.endedAt && (call.status === 'dialing' || call.status === 'scheduled');
+}

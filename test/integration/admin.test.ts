@@ -50,7 +50,13 @@ describe('admin API on the loopback listener', () => {
     const id = created.body.id;
 
     const shown = await t.admin('GET', `/admin/agents/${id}`);
-    expect(shown.body.voice).toEqual({ provider: 'http', url: 'https://voice.example/place', secret: '***' });
+    expect(shown.body.voice).toEqual({
+      provider: 'http',
+      url: 'https://voice.example/place',
+      secret: '***',
+      webhookUrl: `${t.stack.publicUrl}/call/status/http`,
+    });
+    expect(shown.body.pacing).toEqual({ maxLiveCalls: null, callsPerSecond: null });
 
     // Sending back what GET showed keeps the stored secret and URL.
     const updated = await t.admin('PUT', `/admin/agents/${id}`, { ...shown.body, name: 'Sales EU' });

@@ -99,7 +99,7 @@ describe('calls go out, retry and finish (embedded stack, fake voice back end)',
     expect(requestsFor('503')).toHaveLength(1);
   });
 
-  it('retries a provider 5xx through the queue and ends in a stated status', async () => {
+  it('never sends a create-call again after a provider 5xx: the attempt waits for its callback', async () => {
     t.hubspot.contacts.set('504', { phone: '+14155550144' });
     const callId = deriveCallId(agentId, t.hubspot.portalId, '504');
     const previous = t.voice.reply;
@@ -109,13 +109,38 @@ describe('calls go out, retry and finish (embedded stack, fake voice back end)',
       const call = await waitFor(
         async () => {
           const c = await callOf('504');
-          return c.status === 'failed' ? c : undefined;
+          return /waiting for the platform's callback/.test(c.reason) ? c : undefined;
         },
-        'call to fail after provider errors',
+        'the 5xx to be recorded',
         20_000,
       );
-      expect(requestsFor('504')).toHaveLength(3);
-      expect(call.reason).toMatch(/voice provider unavailable 3 times/);
+      expect(call.status).toBe('dialing');
+      expect(call.reason).toMatch(/HTTP 503/);
+      await settle(2500);
+      expect(requestsFor('504')).toHaveLength(1);
+    } finally {
+      t.voice.reply = previous;
+    }
+  });
+
+  it('sends the same attempt again after a 429, at most 3 times, then ends in a stated status', async () => {
+    t.hubspot.contacts.set('507', { phone: '+14155550147' });
+    const callId = deriveCallId(agentId, t.hubspot.portalId, '507');
+    const previous = t.voice.reply;
+    t.voice.reply = (req: any) => (req.body.callId === callId ? { status: 429, body: { error: 'slow down' } } : previous(req));
+    try {
+      await t.webhook(query({ num_of_retries: '0' }), creationEvents(['507'], t.hubspot.portalId));
+      const call = await waitFor(
+        async () => {
+          const c = await callOf('507');
+          return c.status === 'failed' ? c : undefined;
+        },
+        'call to fail after refusals',
+        30_000,
+      );
+      expect(requestsFor('507')).toHaveLength(4);
+      expect(requestsFor('507').map((r: any) => r.body.attempt)).toEqual([1, 1, 1, 1]);
+      expect(call.reason).toMatch(/refused the call 4 times/);
     } finally {
       t.voice.reply = previous;
     }

@@ -213,6 +213,58 @@ describe('agents', () => {
     expect(admin.last().body).toEqual(fromFile);
   });
 
+  it("create takes each platform's settings and pacing as flags", async () => {
+    const cases: [string[], Record<string, unknown>][] = [
+      [
+        ['--voice-provider', 'retell', '--voice-api-key', 'key_1', '--voice-agent-id', 'agent_1', '--voice-from-number', '+14155550100'],
+        { provider: 'retell', apiKey: 'key_1', agentId: 'agent_1', fromNumber: '+14155550100' },
+      ],
+      [
+        ['--voice-provider', 'vapi', '--voice-api-key', 'k', '--voice-assistant-id', 'a', '--voice-phone-number-id', 'p'],
+        { provider: 'vapi', apiKey: 'k', assistantId: 'a', phoneNumberId: 'p' },
+      ],
+      [
+        ['--voice-provider', 'bland', '--voice-api-key', 'k', '--voice-task', 'Say hi', '--voice-webhook-secret', 'whsec-1234'],
+        { provider: 'bland', apiKey: 'k', task: 'Say hi', webhookSecret: 'whsec-1234' },
+      ],
+      [
+        ['--voice-provider', 'callkaro', '--voice-api-key', 'k', '--voice-agent-id', 'a', '--voice-api-base-url', 'https://proxy.example'],
+        { provider: 'callkaro', apiKey: 'k', agentId: 'a', apiBaseUrl: 'https://proxy.example' },
+      ],
+    ];
+    for (const [flags, voice] of cases) {
+      const r = await hubdial([
+        'agents',
+        'create',
+        '--name',
+        'P',
+        '--timezone',
+        'UTC',
+        ...flags,
+        '--max-live-calls',
+        '5',
+        '--calls-per-second',
+        '2',
+      ]);
+      expect(r.code).toBe(0);
+      expect(admin.last().body).toMatchObject({ voice, pacing: { maxLiveCalls: 5, callsPerSecond: 2 } });
+    }
+    const bad = await hubdial([
+      'agents',
+      'create',
+      '--name',
+      'P',
+      '--timezone',
+      'UTC',
+      '--voice-provider',
+      'vapi',
+      '--max-live-calls',
+      '0',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--max-live-calls must be a whole number');
+  });
+
   it('create names the missing flag before any request, and a bad file before any request', async () => {
     const missing = await hubdial(['agents', 'create', '--name', 'X', '--voice-provider', 'simulator']);
     expect(missing.code).toBe(1);

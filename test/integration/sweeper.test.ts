@@ -34,11 +34,11 @@ describe('sweeper: calls stuck past their time move on', () => {
     expect(await t.stack.deps.store.createCall(call)).toBe('created');
 
     clock = new Date(START.getTime() + 5 * 60_000);
-    expect(await t.stack.sweep()).toEqual({ redispatched: 0, expired: 0 }); // not late enough yet
+    expect(await t.stack.sweep()).toEqual({ redispatched: 0, expired: 0, slotsFreed: 0 }); // not late enough yet
     clock = new Date(START.getTime() + 11 * 60_000);
-    expect(await t.stack.sweep()).toEqual({ redispatched: 1, expired: 0 });
+    expect(await t.stack.sweep()).toEqual({ redispatched: 1, expired: 0, slotsFreed: 0 });
     await waitFor(async () => t.voice.requests.find((r: any) => r.body.callId === callId), 'the lost call to be dialled');
-    expect(await t.stack.sweep()).toEqual({ redispatched: 0, expired: 0 });
+    expect(await t.stack.sweep()).toEqual({ redispatched: 0, expired: 0, slotsFreed: 0 });
     expect(t.voice.requests.filter((r: any) => r.body.callId === callId)).toHaveLength(1);
     clock = START;
   });

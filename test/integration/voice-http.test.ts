@@ -1,3 +1,4 @@
+import { readCallback } from '../support/voice-callback';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -69,10 +70,10 @@ describe('http voice provider against a fake back end', () => {
     expect(got.headers['idempotency-key']).toBe(`${request.callId}-${request.attempt}`);
   });
 
-  it('a 500 is retryable and names the back end by origin and path only', async () => {
+  it('a 500 may have placed the call: not retryable (at most once), and names the back end by origin and path only', async () => {
     fake.reply = () => ({ status: 500, body: { error: 'upstream telephony down' } });
     const err = await placeError(provider, config);
-    expect(err).toMatchObject({ retryable: true, status: 500 });
+    expect(err).toMatchObject({ retryable: false, kind: 'uncertain', status: 500 });
     expect(err.message).toContain(`${fake.url}/v1/calls`);
     expect(err.message).toContain('HTTP 500');
     expectNoLeak(err);
@@ -89,9 +90,14 @@ describe('http voice provider against a fake back end', () => {
     expectNoLeak(err);
   });
 
-  it('a 429 asks to be asked again: retryable', async () => {
+  it('a 429 is a certain refusal: retryable', async () => {
     fake.reply = () => ({ status: 429, body: 'slow down' });
-    await expect(placeError(provider, config)).resolves.toMatchObject({ retryable: true, status: 429 });
+    await expect(placeError(provider, config)).resolves.toMatchObject({ retryable: true, kind: 'retry', status: 429 });
+  });
+
+  it('a concurrency-limit refusal is a wait for a slot, not a try', async () => {
+    fake.reply = () => ({ status: 429, body: { error: 'Concurrency limit reached' } });
+    await expect(placeError(provider, config)).resolves.toMatchObject({ retryable: true, kind: 'busy', status: 429 });
   });
 
   it('a redirect is reported, not followed', async () => {
@@ -106,18 +112,18 @@ describe('http voice provider against a fake back end', () => {
     ['a numeric providerCallId', { providerCallId: 42 }],
     ['an empty providerCallId', { providerCallId: '' }],
     ['a body that is not JSON', 'placed!'],
-  ])('a 2xx with %s is not retryable', async (_what, body) => {
+  ])('a 2xx with %s is not retryable (the call may be ringing)', async (_what, body) => {
     fake.reply = () => ({ status: 201, body });
     const err = await placeError(provider, config);
-    expect(err).toMatchObject({ retryable: false, status: 201 });
+    expect(err).toMatchObject({ retryable: false, kind: 'uncertain', status: 201 });
     expect(err.message).toContain('providerCallId');
     expectNoLeak(err);
   });
 
-  it('a back end that hangs past the timeout is retryable', async () => {
+  it('a back end that hangs past the timeout may have placed the call: not retryable', async () => {
     fake.reply = () => ({ status: 200, body: { providerCallId: 'too_late' }, delayMs: 10_000 });
     const err = await placeError(provider, { ...config, timeoutMs: 200 });
-    expect(err).toMatchObject({ retryable: true });
+    expect(err).toMatchObject({ retryable: false, kind: 'uncertain' });
     expect(err.status).toBeUndefined();
     expect(err.message).toContain('200 ms');
     expectNoLeak(err);
@@ -130,7 +136,7 @@ describe('http voice provider against a fake back end', () => {
     await new Promise<void>((r) => closed.close(() => r()));
 
     const err = await placeError(provider, { ...config, url: `http://127.0.0.1:${port}/calls?key=${QUERY_SECRET}` });
-    expect(err).toMatchObject({ retryable: true });
+    expect(err).toMatchObject({ retryable: true, kind: 'retry' });
     expect(err.message).toContain(`http://127.0.0.1:${port}/calls`);
     expect(err.message).toContain('ECONNREFUSED');
     expectNoLeak(err);
@@ -150,7 +156,7 @@ describe('http voice provider status callbacks', () => {
   const body = JSON.stringify({ callId: 'call_8d1f', attempt: 2, providerCallId: 'prov_123', outcome: 'no-answer' });
 
   it('accepts a correctly signed body', () => {
-    expect(provider.parseCallback(body, { 'x-hubdial-signature': hmac(secret, body) }, config)).toEqual({
+    expect(readCallback(provider, body, { 'x-hubdial-signature': hmac(secret, body) }, config)).toEqual({
       callId: 'call_8d1f',
       attempt: 2,
       providerCallId: 'prov_123',
@@ -167,7 +173,7 @@ describe('http voice provider status callbacks', () => {
       durationSeconds: 93.5,
       transcriptUrl: 'x',
     });
-    expect(provider.parseCallback(raw, { 'x-hubdial-signature': hmac(secret, raw) }, config)).toEqual({
+    expect(readCallback(provider, raw, { 'x-hubdial-signature': hmac(secret, raw) }, config)).toEqual({
       callId: 'c',
       attempt: 1,
       providerCallId: 'p',
@@ -178,11 +184,11 @@ describe('http voice provider status callbacks', () => {
 
   it('rejects a body changed after signing', () => {
     const tampered = body.replace('no-answer', 'completed');
-    expect(provider.parseCallback(tampered, { 'x-hubdial-signature': hmac(secret, body) }, config)).toBeUndefined();
+    expect(readCallback(provider, tampered, { 'x-hubdial-signature': hmac(secret, body) }, config)).toBeUndefined();
   });
 
   it('rejects a signature made with another secret', () => {
-    expect(provider.parseCallback(body, { 'x-hubdial-signature': hmac('another-secret-0123456789', body) }, config)).toBeUndefined();
+    expect(readCallback(provider, body, { 'x-hubdial-signature': hmac('another-secret-0123456789', body) }, config)).toBeUndefined();
   });
 
   it.each([
@@ -192,12 +198,12 @@ describe('http voice provider status callbacks', () => {
     ['another algorithm', `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`],
     ['a bare digest', createHmac('sha256', secret).update(body).digest('hex')],
   ])('rejects a %s signature header', (_what, header) => {
-    expect(provider.parseCallback(body, { 'x-hubdial-signature': header }, config)).toBeUndefined();
+    expect(readCallback(provider, body, { 'x-hubdial-signature': header }, config)).toBeUndefined();
   });
 
   it('rejects everything when the agent has no secret', () => {
     expect(
-      provider.parseCallback(body, { 'x-hubdial-signature': hmac('', body) }, { provider: 'http', url: 'https://v.example.com' }),
+      readCallback(provider, body, { 'x-hubdial-signature': hmac('', body) }, { provider: 'http', url: 'https://v.example.com' }),
     ).toBeUndefined();
   });
 
@@ -209,12 +215,12 @@ describe('http voice provider status callbacks', () => {
     ['a negative duration', { callId: 'c', attempt: 1, providerCallId: 'p', outcome: 'completed', durationSeconds: -1 }],
   ])('rejects a signed body with %s', (_what, payload) => {
     const raw = JSON.stringify(payload);
-    expect(provider.parseCallback(raw, { 'x-hubdial-signature': hmac(secret, raw) }, config)).toBeUndefined();
+    expect(readCallback(provider, raw, { 'x-hubdial-signature': hmac(secret, raw) }, config)).toBeUndefined();
   });
 
   it('rejects a signed body that is not JSON', () => {
     expect(
-      provider.parseCallback('outcome=completed', { 'x-hubdial-signature': hmac(secret, 'outcome=completed') }, config),
+      readCallback(provider, 'outcome=completed', { 'x-hubdial-signature': hmac(secret, 'outcome=completed') }, config),
     ).toBeUndefined();
   });
 });
@@ -257,7 +263,7 @@ describe('fake voice back end callbacks', () => {
     const cb = received[0]!;
     expect(cb.path).toBe('/call/status/http?call_id=call_8d1f&attempt=2&token=t');
     const headers = Object.fromEntries(Object.entries(cb.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-    expect(provider.parseCallback(cb.rawBody, headers, config)).toEqual({
+    expect(readCallback(provider, cb.rawBody, headers, config)).toEqual({
       callId: 'call_8d1f',
       attempt: 2,
       providerCallId: placed.providerCallId,

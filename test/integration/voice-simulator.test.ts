@@ -1,3 +1,4 @@
+import { readCallback } from '../support/voice-callback';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -75,7 +76,7 @@ describe('simulator voice provider', () => {
     const body = JSON.parse(callback.rawBody);
     expect(body).toMatchObject({ callId: 'call_sim', attempt: 1, providerCallId: placed.providerCallId, outcome: 'completed' });
     expect(body.durationSeconds).toBeGreaterThan(0);
-    expect(provider.parseCallback(callback.rawBody, callback.headers, config)).toMatchObject({
+    expect(readCallback(provider, callback.rawBody, callback.headers, config)).toMatchObject({
       callId: 'call_sim',
       attempt: 1,
       outcome: 'completed',
@@ -87,9 +88,9 @@ describe('simulator voice provider', () => {
     const outcomes: string[] = [];
     for (const attempt of [1, 2, 3, 4, 5]) {
       const { callback } = await placeAndHear(attempt, config);
-      const report = provider.parseCallback(callback.rawBody, callback.headers, config);
+      const report = readCallback(provider, callback.rawBody, callback.headers, config);
       expect(report).toMatchObject({ attempt });
-      outcomes.push(report!.outcome);
+      outcomes.push(String(report!.outcome));
     }
     expect(outcomes).toEqual(['no-answer', 'voicemail', 'busy', 'busy', 'busy']);
   });
@@ -98,9 +99,9 @@ describe('simulator voice provider', () => {
     const validated = validateVoiceConfig({ provider: 'simulator', delayMs: 0 });
     if (!validated.ok) throw new Error(validated.error.message);
     const { callback } = await placeAndHear(1, validated.value);
-    const report = provider.parseCallback(callback.rawBody, callback.headers, validated.value);
+    const report = readCallback(provider, callback.rawBody, callback.headers, validated.value);
     expect(['completed', 'no-answer', 'busy', 'failed', 'voicemail']).toContain(report?.outcome);
-    expect(provider.parseCallback(callback.rawBody, callback.headers, { ...validated.value, secret })).toBeUndefined();
+    expect(readCallback(provider, callback.rawBody, callback.headers, { ...validated.value, secret })).toBeUndefined();
   });
 
   it('refuses to place a call it could not sign a callback for', async () => {

@@ -4,7 +4,12 @@ import {
   MAX_DIAL_ERRORS_PER_ATTEMPT,
   newCall,
   pendingAttempt,
-  recordDialError,
+  recordDetails,
+  recordPlacementError,
+  boundTranscript,
+  markWaiting,
+  MAX_TRANSCRIPT_BYTES,
+  TRANSCRIPT_CUT_MARKER,
   recordOutcome,
   recordPlaced,
   startAttempt,
@@ -125,18 +130,18 @@ describe('dialling and outcomes', () => {
     expect(recordOutcome(placed, { attempt: 1, outcome: 'completed', providerCallId: 'other' }, now)).toHaveProperty('unchanged');
   });
 
-  it('returns a retryable dial error to scheduled until the limit, then counts the attempt as failed', () => {
+  it('returns a certain refusal (429) to scheduled for a resend until the limit, then counts the attempt as failed', () => {
     let call = dialing();
     for (let i = 1; i < MAX_DIAL_ERRORS_PER_ATTEMPT; i++) {
-      const t = recordDialError(call, 1, 'HTTP 503', true, now);
-      expect(t.redeliver).toBe(true);
+      const t = recordPlacementError(call, 1, 'retry', 'HTTP 429', now);
+      expect(t.resend).toBe(true);
       call = unwrap(t);
       expect(call.status).toBe('scheduled');
       expect(call.attempts[0]?.startedAt).toBeUndefined();
       call = unwrap(startAttempt(call, 1, now));
     }
-    const last = recordDialError(call, 1, 'HTTP 503', true, now);
-    expect(last.redeliver).toBeUndefined();
+    const last = recordPlacementError(call, 1, 'retry', 'HTTP 429', now);
+    expect(last.resend).toBeUndefined();
     call = unwrap(last);
     expect(call.attempts[0]).toMatchObject({ outcome: 'failed', dialErrors: MAX_DIAL_ERRORS_PER_ATTEMPT });
     expect(call.status).toBe('scheduled'); // numOfRetries 2: the next attempt is planned
@@ -144,9 +149,73 @@ describe('dialling and outcomes', () => {
   });
 
   it('treats a refused call (4xx) as a failed attempt at once', () => {
-    const call = unwrap(recordDialError(dialing(), 1, 'HTTP 400', false, now));
+    const call = unwrap(recordPlacementError(dialing(), 1, 'refused', 'HTTP 400', now));
     expect(call.attempts[0]?.outcome).toBe('failed');
     expect(call.attempts[0]?.reason).toMatch(/refused/);
+  });
+
+  it('keeps an attempt whose placement is uncertain (5xx, timeout) dialing, never to be sent again', () => {
+    const t = recordPlacementError(dialing(), 1, 'uncertain', 'HTTP 500', now);
+    expect(t.resend).toBeUndefined();
+    const call = unwrap(t);
+    expect(call.status).toBe('dialing');
+    expect(call.attempts[0]?.startedAt).toBeDefined();
+    expect(call.attempts[0]?.dialErrors).toBeUndefined();
+    expect(call.reason).toMatch(/waiting for the platform's callback/);
+  });
+
+  it("waits for a slot after the platform's concurrency refusal without counting a try", () => {
+    const t = recordPlacementError(dialing(), 1, 'busy', 'concurrency limit reached', now);
+    expect(t.resend).toBe(true);
+    const call = unwrap(t);
+    expect(call.status).toBe('scheduled');
+    expect(call.attempts[0]?.dialErrors).toBeUndefined();
+    expect(call.attempts[0]?.waiting?.reason).toMatch(/free slot/);
+    expect(unwrap(startAttempt(call, 1, now)).attempts[0]?.waiting).toBeUndefined();
+  });
+
+  it('says once that an attempt waits for pacing', () => {
+    const call = newCall(input());
+    const waiting = unwrap(markWaiting(call, 1, 'waiting for a free slot: 3 of 3 live calls', now));
+    expect(waiting.status).toBe('scheduled');
+    expect(waiting.reason).toBe('attempt 1 waiting for a free slot: 3 of 3 live calls');
+    expect(waiting.attempts[0]?.waiting).toEqual({ since: now.toISOString(), reason: 'waiting for a free slot: 3 of 3 live calls' });
+    expect(markWaiting(waiting, 1, 'again', now)).toHaveProperty('unchanged');
+  });
+
+  it('keeps what the platform said, adds a later summary to the settled attempt, and changes nothing on a repeat', () => {
+    const settled = unwrap(
+      recordOutcome(
+        dialing(),
+        {
+          attempt: 1,
+          outcome: 'completed',
+          providerReason: 'user_hangup',
+          transcript: 'Agent: hi',
+          recordingUrl: 'https://r.example/1.wav',
+        },
+        now,
+      ),
+    );
+    expect(settled.attempts[0]).toMatchObject({
+      providerReason: 'user_hangup',
+      transcript: 'Agent: hi',
+      recordingUrl: 'https://r.example/1.wav',
+    });
+    const analyzed = unwrap(recordDetails(settled, 1, { summary: 'Ada wants a demo' }, now));
+    expect(analyzed.status).toBe('completed');
+    expect(analyzed.version).toBe(settled.version + 1);
+    expect(analyzed.attempts[0]).toMatchObject({ summary: 'Ada wants a demo', outcome: 'completed', providerReason: 'user_hangup' });
+    expect(recordDetails(analyzed, 1, { summary: 'Ada wants a demo' }, now)).toHaveProperty('unchanged');
+  });
+
+  it('bounds a transcript to 32 KB with a cut marker', () => {
+    expect(boundTranscript('short')).toBe('short');
+    const long = 'é'.repeat(40_000);
+    const cut = boundTranscript(long);
+    expect(Buffer.byteLength(cut, 'utf8')).toBeLessThanOrEqual(MAX_TRANSCRIPT_BYTES);
+    expect(cut.endsWith(TRANSCRIPT_CUT_MARKER)).toBe(true);
+    expect(cut).not.toContain('\uFFFD');
   });
 
   it('expires an attempt whose callback never came', () => {

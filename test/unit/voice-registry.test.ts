@@ -19,7 +19,7 @@ function valid(input: unknown) {
 
 describe('voice provider registry', () => {
   it('lists and finds the registered providers by name', () => {
-    expect(VOICE_PROVIDERS).toEqual(['http', 'simulator']);
+    expect(VOICE_PROVIDERS).toEqual(['http', 'simulator', 'retell', 'vapi', 'bland', 'callkaro']);
     for (const name of VOICE_PROVIDERS) expect(voiceProvider(name)?.name).toBe(name);
   });
 
@@ -106,12 +106,22 @@ describe('redactVoiceConfig', () => {
     });
   });
 
-  it('hides secret-looking settings a future provider may add', () => {
-    expect(redactVoiceConfig({ provider: 'x', apiKey: 'k-123', authToken: 't-456', nested: { password: 'p' } })).toEqual({
-      provider: 'x',
+  it('hides what each provider declares secret, whatever the setting is called', () => {
+    const bland = redactVoiceConfig({ provider: 'bland', apiKey: 'k-1234567', webhookSecret: 'whs-1234567', task: 'Say hi' });
+    expect(bland).toEqual({ provider: 'bland', apiKey: '***', webhookSecret: '***', task: 'Say hi' });
+    expect(redactVoiceConfig({ provider: 'retell', apiKey: 'key_abc', agentId: 'agent_1', fromNumber: '+14155550100' })).toEqual({
+      provider: 'retell',
       apiKey: '***',
-      authToken: '***',
-      nested: { password: '***' },
+      agentId: 'agent_1',
+      fromNumber: '+14155550100',
+    });
+  });
+
+  it('hides every setting of a provider that is no longer registered', () => {
+    expect(redactVoiceConfig({ provider: 'x', privateKey: 'k-123', region: 'eu' })).toEqual({
+      provider: 'x',
+      privateKey: '***',
+      region: '***',
     });
   });
 });

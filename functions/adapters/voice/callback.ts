@@ -1,39 +1,55 @@
 import * as v from 'valibot';
-import type { CallOutcomeReport } from '../../core/ports';
+import { ATTEMPT_OUTCOMES } from '../../core/model';
+import type { CallbackCheck, CallbackEvent, CallbackInput } from '../../core/ports';
+import type { DialJob } from '../../core/model';
+import { legacyTokenValid } from '../../core/callback-url';
+import { jobFromQuery, parseJson, stringSetting } from './adapter';
 import { verifyBody } from './signing';
 
-// How every provider that speaks the hubdial voice contract reads a status callback:
-// the signature over the raw body first, then the body's shape. Anything off is
-// undefined, so the handler answers 401 without saying which check failed.
+// The hubdial voice contract's callback (providers "http" and "simulator"): our
+// statusCallbackUrl with its token, a body signed X-Hubdial-Signature with the agent's
+// secret, and {callId, attempt, providerCallId, outcome, ...} in it.
 
-export const ATTEMPT_OUTCOMES = ['completed', 'no-answer', 'busy', 'failed', 'voicemail'] as const;
+export { ATTEMPT_OUTCOMES };
+
+const Text = (max: number) => v.nullish(v.pipe(v.string(), v.maxLength(max)));
 
 const OutcomeBody = v.object({
   callId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
   attempt: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  providerCallId: v.nullish(v.pipe(v.string(), v.maxLength(500))),
+  providerCallId: Text(500),
   outcome: v.picklist(ATTEMPT_OUTCOMES),
   durationSeconds: v.nullish(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  providerReason: Text(200),
+  summary: v.nullish(v.string()),
+  transcript: v.nullish(v.string()),
+  recordingUrl: Text(2048),
 });
 
-export function parseSignedOutcome(
-  rawBody: string,
-  headers: Record<string, string | undefined>,
-  config: Record<string, unknown>,
-): CallOutcomeReport | undefined {
-  const secret = typeof config.secret === 'string' ? config.secret : '';
-  if (!verifyBody(secret, rawBody, headers['x-hubdial-signature'])) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody);
-  } catch {
-    return undefined;
-  }
-  const parsed = v.safeParse(OutcomeBody, body);
+export function identifyByQuery(input: CallbackInput): DialJob | undefined {
+  return jobFromQuery(input);
+}
+
+/** The URL token (service key, or the pre-upgrade token for calls in flight) and the body signature. */
+export function verifySigned(input: CallbackInput, check: CallbackCheck): boolean {
+  const secret = stringSetting(check.config, 'secret');
+  const token = input.query.token;
+  const tokenOk = check.tokens.attemptTokenValid(check.job, token) || legacyTokenValid(check.job, token, secret);
+  return tokenOk && verifyBody(secret, input.rawBody, input.headers['x-hubdial-signature']);
+}
+
+/** The body of a verified callback; undefined when it is not the contract's shape or names another attempt. */
+export function parseContractBody(input: CallbackInput, job: DialJob): CallbackEvent | undefined {
+  const parsed = v.safeParse(OutcomeBody, parseJson(input.rawBody));
   if (!parsed.success) return undefined;
-  const { callId, attempt, providerCallId, outcome, durationSeconds } = parsed.output;
-  const report: CallOutcomeReport = { callId, attempt, outcome };
-  if (providerCallId != null) report.providerCallId = providerCallId;
-  if (durationSeconds != null) report.durationSeconds = durationSeconds;
-  return report;
+  const b = parsed.output;
+  if (b.callId !== job.callId || b.attempt !== job.attempt) return undefined;
+  const event: CallbackEvent = { kind: 'outcome', outcome: b.outcome };
+  if (b.providerCallId != null) event.providerCallId = b.providerCallId;
+  if (b.durationSeconds != null) event.durationSeconds = b.durationSeconds;
+  if (b.providerReason != null) event.providerReason = b.providerReason;
+  if (b.summary != null) event.summary = b.summary;
+  if (b.transcript != null) event.transcript = b.transcript;
+  if (b.recordingUrl != null) event.recordingUrl = b.recordingUrl;
+  return event;
 }

@@ -1,28 +1,17 @@
 import * as v from 'valibot';
 import { VoiceProviderError } from '../../core/errors';
 import type { PlaceCallRequest, VoiceProvider } from '../../core/ports';
-import { parseSettings, SecretSchema, type VoiceAdapter } from './adapter';
-import { parseSignedOutcome } from './callback';
-import { printableUrl } from './redact';
+import { isHttpUrl, parseSettings, SecretSchema, stringSetting } from './adapter';
+import { identifyByQuery, parseContractBody, verifySigned } from './callback';
+import { DEFAULT_TIMEOUT_MS, sendCreateCall, urlSecrets } from './platform-request';
 import { SIGNATURE_HEADER, signBody } from './signing';
 
 // Provider "http": a generic back end the operator runs (see docs/architecture.md,
-// "Adding a voice platform"). Every failure becomes a VoiceProviderError whose `retryable` tells the dial
-// handler whether the queue should try again; its message is stored on the call record
-// and logged, so it names the back end by origin + path only and never repeats the
-// secret or a query string.
+// "Adding a voice platform"). A request that may have reached the back end (timeout,
+// 5xx) is never sent again: the attempt waits for the callback, or for the sweeper's
+// callback timeout.
 
-export const DEFAULT_TIMEOUT_MS = 5000;
-const MAX_DETAIL_CHARS = 200;
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+export { DEFAULT_TIMEOUT_MS };
 
 const HttpSettings = v.object({
   provider: v.literal('http'),
@@ -37,122 +26,53 @@ const SETTINGS_HELP = {
   timeoutMs: `voice.timeoutMs, when given, is how long to wait for the back end: an integer from 100 to 15000 (default ${DEFAULT_TIMEOUT_MS})`,
 };
 
-function timeoutOf(config: Record<string, unknown>): number {
+const SECRET_SETTINGS = ['secret'] as const;
+
+export function timeoutOf(config: Record<string, unknown>): number {
   const t = config.timeoutMs;
   return typeof t === 'number' && Number.isInteger(t) && t > 0 ? t : DEFAULT_TIMEOUT_MS;
 }
 
-function failureReason(err: unknown, timeoutMs: number): string {
-  // Duck-typed: the abort arrives as a DOMException, which is not always an Error instance.
-  const e = (err ?? {}) as { name?: unknown; cause?: { code?: unknown } };
-  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const cause = e.cause;
-  // Only the error code: undici's messages may quote the address they failed on.
-  return typeof cause?.code === 'string' ? `network error ${cause.code}` : 'network error';
-}
-
-/** A short, single-line piece of the back end's reply with anything sensitive masked. */
-function replyDetail(text: string, sensitive: string[]): string {
-  let detail = text.replace(/\s+/g, ' ').trim();
-  for (const s of sensitive) if (s.length >= 4) detail = detail.split(s).join('***');
-  return detail.length > MAX_DETAIL_CHARS ? `${detail.slice(0, MAX_DETAIL_CHARS)}…` : detail;
-}
-
-function sensitiveParts(url: string, secret: string, request: PlaceCallRequest): string[] {
-  const parts = [secret];
-  for (const raw of [url, request.statusCallbackUrl]) {
-    try {
-      const u = new URL(raw);
-      parts.push(u.search, u.password);
-      for (const [, value] of u.searchParams) parts.push(value);
-    } catch {
-      /* nothing to mask */
-    }
-  }
-  return parts.sort((a, b) => b.length - a.length);
-}
-
-function providerCallIdOf(text: string): string | undefined {
-  try {
-    const body: unknown = JSON.parse(text);
-    const id = body && typeof body === 'object' ? (body as { providerCallId?: unknown }).providerCallId : undefined;
-    return typeof id === 'string' && id.length > 0 ? id : undefined;
-  } catch {
-    return undefined;
-  }
+function providerCallIdOf(json: unknown): string | undefined {
+  const id = json && typeof json === 'object' ? (json as { providerCallId?: unknown }).providerCallId : undefined;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
 async function placeCall(request: PlaceCallRequest, config: Record<string, unknown>): Promise<{ providerCallId: string }> {
-  const url = typeof config.url === 'string' ? config.url : '';
-  const secret = typeof config.secret === 'string' ? config.secret : '';
+  const url = stringSetting(config, 'url');
+  const secret = stringSetting(config, 'secret');
   if (!isHttpUrl(url) || !secret) {
-    throw new VoiceProviderError('the http voice provider is not configured: the agent needs voice.url and voice.secret', false);
+    throw new VoiceProviderError('the http voice provider is not configured: the agent needs voice.url and voice.secret', 'refused');
   }
-  const where = printableUrl(url);
-  const timeoutMs = timeoutOf(config);
   const { callId, attempt, agentId, to, variables, statusCallbackUrl } = request;
   const body = JSON.stringify({ callId, attempt, agentId, to, variables, statusCallbackUrl });
-
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      // After a timeout the same attempt may be sent again: the key lets a back end ignore the repeat.
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'hubdial',
-        [SIGNATURE_HEADER]: signBody(secret, body),
-        'idempotency-key': `${request.callId}-${request.attempt}`,
-      },
-      body,
-      // A redirect would turn the POST into a GET elsewhere: report it instead.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    throw new VoiceProviderError(`could not reach the voice back end ${where}: ${failureReason(err, timeoutMs)}`, true);
-  }
-
-  let text = '';
-  try {
-    text = await res.text();
-  } catch (err) {
-    if (res.ok) {
-      // The back end said yes but the reply broke off: the call may be ringing, so a
-      // retry could dial the contact twice.
-      throw new VoiceProviderError(
-        `voice back end ${where} answered HTTP ${res.status} but its reply could not be read (${failureReason(err, timeoutMs)})`,
-        false,
-        res.status,
-      );
-    }
-  }
-
-  if (res.ok) {
-    const providerCallId = providerCallIdOf(text);
-    if (providerCallId) return { providerCallId };
-    throw new VoiceProviderError(
-      `voice back end ${where} answered HTTP ${res.status} without a providerCallId string in a JSON reply`,
-      false,
-      res.status,
-    );
-  }
-  const detail =
-    res.status >= 300 && res.status < 400
-      ? 'redirects are not followed, set voice.url to the final address'
-      : replyDetail(text, sensitiveParts(url, secret, request));
-  // 408 and 429 are the back end asking to be asked again later, like a 5xx.
-  const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
-  throw new VoiceProviderError(`voice back end ${where} answered HTTP ${res.status}${detail ? `: ${detail}` : ''}`, retryable, res.status);
+  const reply = await sendCreateCall({
+    label: 'voice back end',
+    url,
+    // The key lets a back end recognise a resend after a 429 as the same attempt.
+    headers: { [SIGNATURE_HEADER]: signBody(secret, body), 'idempotency-key': `${callId}-${attempt}` },
+    body,
+    timeoutMs: timeoutOf(config),
+    sensitive: [secret, ...urlSecrets(url, statusCallbackUrl)],
+  });
+  const providerCallId = providerCallIdOf(reply.json);
+  if (providerCallId) return { providerCallId };
+  // It said yes without the id: the call may be ringing, so it is not sent again.
+  throw new VoiceProviderError(
+    `voice back end answered HTTP ${reply.status} without a providerCallId string in a JSON reply`,
+    'uncertain',
+    reply.status,
+  );
 }
 
 export const httpVoiceProvider: VoiceProvider = {
   name: 'http',
+  secretSettings: SECRET_SETTINGS,
+  pacingDefaults: {},
+  callbackUrl: 'per-call',
+  parseConfig: (input) => parseSettings('http', HttpSettings, input, SETTINGS_HELP, SECRET_SETTINGS),
   placeCall,
-  parseCallback: parseSignedOutcome,
-};
-
-export const httpVoice: VoiceAdapter = {
-  provider: httpVoiceProvider,
-  parseConfig: (input) => parseSettings('http', HttpSettings, input, SETTINGS_HELP),
+  identify: identifyByQuery,
+  verify: verifySigned,
+  parse: parseContractBody,
 };

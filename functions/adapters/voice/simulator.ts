@@ -1,11 +1,11 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { VoiceProviderError } from '../../core/errors';
-import type { AttemptOutcome } from '../../core/model';
+import { ATTEMPT_OUTCOMES, type AttemptOutcome } from '../../core/model';
 import type { PlaceCallRequest, VoiceProvider } from '../../core/ports';
 import { logger } from '../../commons/logger';
-import { parseSettings, SecretSchema, type VoiceAdapter } from './adapter';
-import { ATTEMPT_OUTCOMES, parseSignedOutcome } from './callback';
+import { parseSettings, SecretSchema } from './adapter';
+import { identifyByQuery, parseContractBody, verifySigned } from './callback';
 import { printableUrl } from './redact';
 import { SIGNATURE_HEADER, signBody } from './signing';
 
@@ -93,11 +93,11 @@ async function postOutcome(request: PlaceCallRequest, providerCallId: string, ou
 
 async function placeCall(request: PlaceCallRequest, config: Record<string, unknown>): Promise<{ providerCallId: string }> {
   const secret = typeof config.secret === 'string' ? config.secret : '';
-  if (!secret) throw new VoiceProviderError('the simulator voice provider has no voice.secret to sign its callbacks with', false);
+  if (!secret) throw new VoiceProviderError('the simulator voice provider has no voice.secret to sign its callbacks with', 'refused');
   try {
     new URL(request.statusCallbackUrl);
   } catch {
-    throw new VoiceProviderError('the simulator was given a status callback URL it cannot parse', false);
+    throw new VoiceProviderError('the simulator was given a status callback URL it cannot parse', 'refused');
   }
   const delayMs = typeof config.delayMs === 'number' && config.delayMs >= 0 ? config.delayMs : DEFAULT_DELAY_MS;
   const outcome = simulatedOutcome(request.attempt, config.outcomes);
@@ -107,13 +107,16 @@ async function placeCall(request: PlaceCallRequest, config: Record<string, unkno
   return { providerCallId };
 }
 
+const SECRET_SETTINGS = ['secret'] as const;
+
 export const simulatorVoiceProvider: VoiceProvider = {
   name: 'simulator',
+  secretSettings: SECRET_SETTINGS,
+  pacingDefaults: {},
+  callbackUrl: 'per-call',
+  parseConfig: (input) => parseSettings('simulator', SimulatorSettings, input, SETTINGS_HELP, SECRET_SETTINGS),
   placeCall,
-  parseCallback: parseSignedOutcome,
-};
-
-export const simulatorVoice: VoiceAdapter = {
-  provider: simulatorVoiceProvider,
-  parseConfig: (input) => parseSettings('simulator', SimulatorSettings, input, SETTINGS_HELP),
+  identify: identifyByQuery,
+  verify: verifySigned,
+  parse: parseContractBody,
 };

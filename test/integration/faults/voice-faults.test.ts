@@ -1,11 +1,13 @@
-// The voice back end failing (5xx), hanging past the provider timeout, and its status
-// callbacks arriving twice, late, early or before the placement reply. Every call must
-// end in a stated status, an attempt never gets more than MAX_DIAL_ERRORS_PER_ATTEMPT
-// requests, and no callback ever causes a second dial.
+// The voice back end refusing (429), failing (5xx), hanging past the provider timeout,
+// and its status callbacks arriving twice, late, early or before the placement reply.
+// Every call must end in a stated status, an attempt never gets more than
+// MAX_DIAL_ERRORS_PER_ATTEMPT requests, a request that may have placed the call (5xx,
+// timeout) is never sent again, and no callback ever causes a second dial.
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createHmac } from 'node:crypto';
 import { deriveCallId } from '../../../functions/core/call-id';
 import { buildStatusCallbackUrl } from '../../../functions/core/callback-url';
+import { callbackKey } from '../../../functions/adapters/voice/callback-key';
 import { MAX_DIAL_ERRORS_PER_ATTEMPT, pendingAttempt } from '../../../functions/core/call-state';
 import type { CallRecord, CallStatus } from '../../../functions/core/model';
 import { makeContacts } from '../../fakes/fake-hubspot';
@@ -160,11 +162,11 @@ describe('voice back end faults (embedded stack, 1 s visibility timeout)', () =>
   });
   afterAll(() => stopHarness(h));
 
-  it('5xx twice, then placed: the queue redelivers the job and the third request places the call', async () => {
+  it('429 twice, then placed: the same attempt is sent again and the third request places the call', async () => {
     const callId = await newCallFor(h, h.agentId);
     scriptReplies(h.t.voice, callId, [
-      () => ({ status: 503, body: { error: 'overloaded' } }),
-      () => ({ status: 500, body: 'upstream crashed' }),
+      () => ({ status: 429, body: { error: 'rate limited' } }),
+      () => ({ status: 429, body: 'slow down' }),
       () => undefined,
     ]);
     const placed = await untilCall(h, callId, 'the third request to place the call', (c) => Boolean(c.attempts[0]?.providerCallId));
@@ -175,18 +177,18 @@ describe('voice back end faults (embedded stack, 1 s visibility timeout)', () =>
     await settled(h);
     const requests = requestsFor(h, callId, 1);
     expect(requests).toHaveLength(3);
-    expect(requests.every((r) => r.signatureValid)).toBe(true);
+    expect(requests.every((r) => r.signatureValid && r.body.attempt === 1)).toBe(true);
     const last = requests[2] as FakeVoiceRequest;
     expect((await outcome(h, last, 'completed', 61)).body).toMatchObject({ status: 'completed', changed: true });
     await settled(h);
     expect(requestsFor(h, callId)).toHaveLength(3);
   });
 
-  it(`5xx on every request: each attempt gets exactly ${MAX_DIAL_ERRORS_PER_ATTEMPT} requests, the retry is planned, and the call fails with the reason`, async () => {
+  it(`429 on every request: each attempt gets exactly ${MAX_DIAL_ERRORS_PER_ATTEMPT} requests, the retry is planned, and the call fails with the reason`, async () => {
     const callId = await newCallFor(h, h.agentId, { num_of_retries: '1', gap_between_retries: '1' });
-    scriptReplies(h.t.voice, callId, [() => ({ status: 502, body: { error: 'bad gateway' } })]);
+    scriptReplies(h.t.voice, callId, [() => ({ status: 429, body: { error: 'too many requests' } })]);
 
-    const retrying = await untilCall(h, callId, 'attempt 2 to be planned', (c) => c.attempts.length === 2);
+    const retrying = await untilCall(h, callId, 'attempt 2 to be planned', (c) => c.attempts.length === 2, 30_000);
     expect(retrying.status).toBe('scheduled');
     expect(retrying.attempts[0]).toMatchObject({ outcome: 'failed', dialErrors: MAX_DIAL_ERRORS_PER_ATTEMPT });
     await settled(h);
@@ -194,42 +196,46 @@ describe('voice back end faults (embedded stack, 1 s visibility timeout)', () =>
     expect(requestsFor(h, callId, 2)).toHaveLength(0);
 
     h.clock.now = new Date(new Date(retrying.attempts[1]?.scheduledAt ?? 0).getTime() + 1000);
-    const failed = await inStatus(h, callId, 'failed');
-    expect(failed.reason).toMatch(new RegExp(`voice provider unavailable ${MAX_DIAL_ERRORS_PER_ATTEMPT} times`));
-    expect(failed.reason).toMatch(/HTTP 502/);
+    const failed = await inStatus(h, callId, 'failed', 30_000);
+    expect(failed.reason).toMatch(new RegExp(`refused the call ${MAX_DIAL_ERRORS_PER_ATTEMPT} times`));
+    expect(failed.reason).toMatch(/HTTP 429/);
     await settled(h);
     expect(requestsFor(h, callId, 2)).toHaveLength(MAX_DIAL_ERRORS_PER_ATTEMPT);
     expect(requestsFor(h, callId)).toHaveLength(2 * MAX_DIAL_ERRORS_PER_ATTEMPT);
   });
 
-  it("a back end that never answers within the agent's timeoutMs is retried like a 5xx and the call fails after the limit", async () => {
-    const callId = await newCallFor(h, h.impatientAgentId);
-    scriptReplies(h.t.voice, callId, [() => ({ status: 200, body: { providerCallId: 'too-late' }, delayMs: 10 * SHORT_TIMEOUT_MS })]);
-    const failed = await inStatus(h, callId, 'failed');
-    expect(failed.reason).toMatch(new RegExp(`no answer within ${SHORT_TIMEOUT_MS} ms`));
-    expect(failed.attempts).toHaveLength(1);
-    expect(failed.attempts[0]?.providerCallId).toBeUndefined();
+  it('5xx: the request may have placed the call, so it is never sent again; its callback settles the attempt', async () => {
+    const callId = await newCallFor(h, h.agentId);
+    scriptReplies(h.t.voice, callId, [() => ({ status: 502, body: { error: 'bad gateway' } })]);
+    const waiting = await untilCall(h, callId, 'the 5xx to be recorded', (c) => /HTTP 502/.test(c.reason));
+    expect(waiting.status).toBe('dialing');
     await settled(h);
-    expect(requestsFor(h, callId, 1)).toHaveLength(MAX_DIAL_ERRORS_PER_ATTEMPT);
+    const [only] = requestsFor(h, callId, 1) as [FakeVoiceRequest];
+    expect(requestsFor(h, callId)).toHaveLength(1);
+    expect((await outcome(h, only, 'completed', 40)).body).toMatchObject({ changed: true, status: 'completed' });
+    await settled(h);
+    expect(requestsFor(h, callId)).toHaveLength(1);
   });
 
-  it("a hang, then an answer: the hung request's callback cannot settle the attempt the retry placed", async () => {
+  it("a back end that never answers within the agent's timeoutMs gets one request; the sweeper fails the attempt when no callback comes", async () => {
     const callId = await newCallFor(h, h.impatientAgentId);
-    scriptReplies(h.t.voice, callId, [
-      () => ({ status: 200, body: { providerCallId: 'prov-hung' }, delayMs: 10 * SHORT_TIMEOUT_MS }),
-      () => ({ status: 200, body: { providerCallId: 'prov-placed' } }),
-    ]);
-    await untilCall(h, callId, 'the retry to place the call', (c) => c.attempts[0]?.providerCallId === 'prov-placed');
-    const [hung, placed] = requestsFor(h, callId, 1) as [FakeVoiceRequest, FakeVoiceRequest];
-
-    const stray = await outcome(h, hung, 'no-answer');
-    expect(stray.status).toBe(200);
-    expect(stray.body).toMatchObject({ changed: false, status: 'dialing' });
-    expect(stray.body.reason).toMatch(/prov-hung does not match/);
-
-    expect((await outcome(h, placed, 'completed', 30)).body).toMatchObject({ changed: true, status: 'completed' });
+    scriptReplies(h.t.voice, callId, [() => ({ status: 200, body: { providerCallId: 'too-late' }, delayMs: 10 * SHORT_TIMEOUT_MS })]);
+    const waiting = await untilCall(h, callId, 'the timeout to be recorded', (c) => /no answer from/.test(c.reason));
+    expect(waiting.status).toBe('dialing');
+    expect(waiting.reason).toMatch(new RegExp(`within ${SHORT_TIMEOUT_MS} ms`));
     await settled(h);
-    expect(requestsFor(h, callId)).toHaveLength(2);
+    expect(requestsFor(h, callId, 1)).toHaveLength(1);
+
+    const before = h.clock.now;
+    h.clock.now = new Date(before.getTime() + 61 * 60_000);
+    await h.t.stack.sweep();
+    const failed = await callOf(h, callId);
+    h.clock.now = before;
+    expect(failed.status).toBe('failed');
+    expect(failed.reason).toMatch(/no status callback/);
+    expect(failed.attempts[0]?.providerCallId).toBeUndefined();
+    await settled(h);
+    expect(requestsFor(h, callId)).toHaveLength(1);
   });
 
   it('"completed" arriving twice, one after the other and at the same moment, settles the call once', async () => {
@@ -262,7 +268,12 @@ describe('voice back end faults (embedded stack, 1 s visibility timeout)', () =>
     expect((await outcome(h, first, 'no-answer')).body).toMatchObject({ changed: false, status: 'scheduled' });
     expect((await outcome(h, first, 'completed', 12)).body).toMatchObject({ changed: false, status: 'scheduled' });
     // A (validly signed) report for attempt 2, which has not been dialled yet.
-    const attempt2Url = buildStatusCallbackUrl(h.t.stack.deps.publicBaseUrl, 'http', { callId, attempt: 2 }, h.t.voice.secret);
+    const attempt2Url = buildStatusCallbackUrl(
+      h.t.stack.deps.publicBaseUrl,
+      'http',
+      { callId, attempt: 2 },
+      await callbackKey(h.t.stack.deps.store),
+    );
     const early = await postOutcome(attempt2Url, h.t.voice.secret, {
       callId,
       attempt: 2,
@@ -336,9 +347,9 @@ describe('a callback for an attempt whose placement timed out (embedded stack, 4
       h,
       callId,
       'the timeout to be recorded',
-      (c) => c.status === 'scheduled' && c.attempts[0]?.dialErrors === 1,
+      (c) => c.status === 'dialing' && /no answer from/.test(c.reason),
     );
-    expect(timedOut.reason).toMatch(/no answer within/);
+    expect(timedOut.reason).toMatch(/not sent again/);
     const [placed] = requestsFor(h, callId, 1) as [FakeVoiceRequest];
 
     // ...and the conversation happened: the back end reports it.
