@@ -5,6 +5,7 @@ import { AdminApiError, AdminUnreachableError } from './admin-client';
 import { registerAgents } from './commands/agents';
 import { registerApiKeys } from './commands/api-keys';
 import { registerCalls } from './commands/calls';
+import { registerConsole } from './commands/console';
 import { registerHubSpot } from './commands/hubspot';
 import { registerWebhookUrl } from './commands/webhook-url';
 import { DEFAULT_ENDPOINT, UsageError, type CliIo } from './context';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo): Command {
   registerHubSpot(program, io);
   registerCalls(program, io);
   registerWebhookUrl(program, io);
+  registerConsole(program, io);
   return program;
 }
 
