@@ -107,7 +107,21 @@ export interface CallQuery {
   status?: string;
   limit?: number;
   cursor?: string;
+  /** ISO 8601: created at or after. */
+  from?: string;
+  /** ISO 8601: created before. */
+  to?: string;
+  /** A contact id or a phone number. */
+  q?: string;
 }
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export type { OutcomeStats } from '../functions/core/outcome-stats';
 
 /** The admin API answered with an error. */
 export class AdminApiError extends Error {
@@ -154,6 +168,18 @@ export class AdminClient {
     return this.request('POST', '/admin/api-keys', { body: { name } });
   }
 
+  async listApiKeys(): Promise<ApiKeySummary[]> {
+    return (await this.request<{ items: ApiKeySummary[] }>('GET', '/admin/api-keys')).items;
+  }
+
+  async revokeApiKey(id: string): Promise<void> {
+    await this.request('DELETE', `/admin/api-keys/${encodeURIComponent(id)}`);
+  }
+
+  outcomeStats(days = 30): Promise<import('../functions/core/outcome-stats').OutcomeStats> {
+    return this.request('GET', '/admin/stats/outcomes', { query: { days: String(days) } });
+  }
+
   createAgent(body: AgentBody | Record<string, unknown>): Promise<Agent> {
     return this.request('POST', '/admin/agents', { body });
   }
@@ -185,7 +211,15 @@ export class AdminClient {
 
   listCalls(query: CallQuery = {}): Promise<CallPage> {
     return this.request('GET', '/admin/calls', {
-      query: { agent_id: query.agentId, status: query.status, limit: query.limit?.toString(), cursor: query.cursor },
+      query: {
+        agent_id: query.agentId,
+        status: query.status,
+        limit: query.limit?.toString(),
+        cursor: query.cursor,
+        from: query.from,
+        to: query.to,
+        q: query.q,
+      },
     });
   }
 

@@ -2,7 +2,7 @@
 // admin client built from them. Commands get it from `cliFor(cmd, io)` in their action.
 import type { Command } from 'commander';
 import { AdminClient } from './admin-client';
-import { createSigV4Signer, isLoopback, resolveCredentials, resolveRegion } from './sigv4';
+import { createSigV4Signer, isLoopback, type RequestSigner, resolveCredentials, resolveRegion } from './sigv4';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -74,17 +74,22 @@ export function endpointOf(opts: GlobalOptions, env: NodeJS.ProcessEnv): URL {
 }
 
 function buildClient(opts: GlobalOptions, env: NodeJS.ProcessEnv, fetchFn?: typeof fetch): AdminClient {
+  const { endpoint, sign } = signingFor(opts, env);
+  return new AdminClient({ endpoint, sign, fetch: fetchFn });
+}
+
+/** The admin endpoint and, unless it is an unsigned (loopback) one, the SigV4 signer for it. */
+export function signingFor(opts: GlobalOptions, env: NodeJS.ProcessEnv): { endpoint: string; sign?: RequestSigner } {
   const url = endpointOf(opts, env);
   const endpoint = url.href.replace(/\/+$/, '');
-  if (!(opts.sign ?? !isLoopback(url))) return new AdminClient({ endpoint, fetch: fetchFn });
+  if (!(opts.sign ?? !isLoopback(url))) return { endpoint };
   const region = resolveRegion(url, opts.region, env);
   if (!region) {
     throw new UsageError(
       `signing requests to ${url.host} needs an AWS region: pass --region or set AWS_REGION (use --no-sign for an endpoint that takes no IAM signature)`,
     );
   }
-  const sign = createSigV4Signer({ region, credentials: resolveCredentials(env, opts.profile || env.AWS_PROFILE) });
-  return new AdminClient({ endpoint, sign, fetch: fetchFn });
+  return { endpoint, sign: createSigV4Signer({ region, credentials: resolveCredentials(env, opts.profile || env.AWS_PROFILE) }) };
 }
 
 const SECRET_KEYS = new Set(['accesstoken', 'clientsecret', 'secret', 'token', 'password']);

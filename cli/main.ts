@@ -7,6 +7,7 @@ import { registerApiKeys } from './commands/api-keys';
 import { registerBackfill } from './commands/backfill';
 import { registerCalls } from './commands/calls';
 import { registerDoNotCall } from './commands/dnc';
+import { registerConsole } from './commands/console';
 import { registerHubSpot } from './commands/hubspot';
 import { registerWebhookUrl } from './commands/webhook-url';
 import { DEFAULT_ENDPOINT, UsageError, type CliIo } from './context';
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIo): Command {
   registerWebhookUrl(program, io);
   registerBackfill(program, io);
   registerDoNotCall(program, io);
+  registerConsole(program, io);
   return program;
 }
 

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseCrossSite } from './admin-guard';
 
 export const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -35,10 +36,16 @@ export async function startGateway(opts: {
   routes: Route[];
   port: number;
   host: string;
+  /** Refuse what a foreign web page could send (admin listener): see admin-guard.ts. */
+  sameOriginOnly?: boolean;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const routes = opts.routes.map(compile);
+  let port = 0;
+  const guard = opts.sameOriginOnly
+    ? (req: IncomingMessage, hasBody: boolean) => refuseCrossSite((req.method ?? 'GET').toUpperCase(), req.headers, port, hasBody)
+    : undefined;
   const server = createServer((req, res) => {
-    handle(routes, req, res).catch((err) => {
+    handle(routes, req, res, guard).catch((err) => {
       // Only reached when a handler throws instead of answering: API Gateway says 500 too.
       console.error(JSON.stringify({ level: 'ERROR', message: 'handler threw', error: err instanceof Error ? err.message : String(err) }));
       send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
@@ -58,7 +65,7 @@ export async function startGateway(opts: {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${opts.host}:${port}`,
     server,
@@ -70,7 +77,9 @@ export async function startGateway(opts: {
   };
 }
 
-async function handle(routes: CompiledRoute[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+type Guard = (req: IncomingMessage, hasBody: boolean) => { status: number; message: string } | undefined;
+
+async function handle(routes: CompiledRoute[], req: IncomingMessage, res: ServerResponse, guard?: Guard): Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://local');
@@ -93,6 +102,14 @@ async function handle(routes: CompiledRoute[], req: IncomingMessage, res: Server
   const body = await readBody(req);
   if (body === undefined) {
     send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
+    return;
+  }
+  const refused = guard?.(req, body.length > 0);
+  if (refused) {
+    send(res, {
+      statusCode: refused.status,
+      body: JSON.stringify({ error: refused.status === 415 ? 'unsupported_media_type' : 'forbidden', message: refused.message }),
+    });
     return;
   }
   const match = route.pattern.exec(url.pathname) ?? [];

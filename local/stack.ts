@@ -19,6 +19,7 @@ import { createSweeper } from '../functions/handlers/sweeper';
 import { createWebhookHandler } from '../functions/handlers/webhook';
 import { ensureTable, localDynamoClient, startDynalite } from './dynalite';
 import { ensureQueue, startFauxqs } from './fauxqs';
+import { serveConsole } from './console-route';
 import { startGateway } from './http-gateway';
 import { createSqsPoller } from './sqs-poller';
 
@@ -124,7 +125,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const adminGateway = await startGateway({
       host: '127.0.0.1',
       port: opts.adminPort,
-      routes: [{ method: 'ANY', path: '/admin/{proxy+}', handler: admin }],
+      routes: [
+        { method: 'ANY', path: '/admin/{proxy+}', handler: admin },
+        { method: 'GET', path: '/', handler: serveConsole },
+        { method: 'GET', path: '/{path+}', handler: serveConsole },
+      ],
+      sameOriginOnly: true,
     });
     stops.push(adminGateway.stop);
 

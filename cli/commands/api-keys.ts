@@ -26,4 +26,25 @@ export function registerApiKeys(program: Command, io: CliIo): void {
         'Store this key now: it will not be shown again (only its hash is kept). Build the webhook URL with: hubdial webhook-url --agent <agent id> --key <key>',
       );
     });
+
+  keys
+    .command('list')
+    .description('list API keys (names and ids; the keys themselves are never shown again)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const cli = cliFor(cmd, io);
+      const items = await cli.client().listApiKeys();
+      if (cli.json) cli.out(JSON.stringify(items, null, 2));
+      else if (items.length === 0) cli.out('No API keys.');
+      else for (const k of items) cli.out(`${k.id}  ${k.createdAt}  ${k.name}`);
+    });
+
+  keys
+    .command('revoke')
+    .description('revoke an API key: webhooks presenting it are refused from now on')
+    .argument('<id>', 'the API key id (key_...)')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const cli = cliFor(cmd, io);
+      await cli.client().revokeApiKey(id);
+      cli.note(`API key ${id} revoked.`);
+    });
 }

@@ -18,29 +18,54 @@ export function registerCalls(program: Command, io: CliIo): void {
     .option('--limit <n>', 'calls per page (the admin API allows 1-100)', parsePositiveInt)
     .option('--cursor <cursor>', "continue from a previous page's next cursor")
     .option('--all', 'follow the cursors and list every matching call')
-    .action(async (opts: { agent?: string; status?: string; limit?: number; cursor?: string; all?: boolean }, cmd: Command) => {
-      const cli = cliFor(cmd, io);
-      const query = { agentId: opts.agent, status: opts.status, limit: opts.limit, cursor: opts.cursor };
-      const page = opts.all ? await allPages(cli, query) : await cli.client().listCalls(query);
-      if (cli.json) return cli.printJson(page);
-      cli.out(
-        table(
-          ['ID', 'STATUS', 'AGENT', 'CONTACT', 'TO', 'ATTEMPTS', 'UPDATED', 'REASON'],
-          page.items.map((c) => [
-            c.id,
-            c.test ? `${c.status} (test)` : c.status,
-            c.agentId,
-            c.test ? '(test call)' : c.contactId,
-            c.to,
-            c.attempts.length,
-            formatTime(c.updatedAt),
-            truncate(c.reason ?? '', 70),
-          ]),
-          'No calls match.',
-        ),
-      );
-      if (page.nextCursor) cli.note(`\nMore calls: add --cursor ${page.nextCursor} (or --all).`);
-    });
+    .option('--from <iso>', 'only calls created at or after this ISO 8601 time')
+    .option('--to <iso>', 'only calls created before this ISO 8601 time')
+    .option('--find <contact-or-number>', 'only calls of this contact id or phone number')
+    .action(
+      async (
+        opts: {
+          agent?: string;
+          status?: string;
+          limit?: number;
+          cursor?: string;
+          all?: boolean;
+          from?: string;
+          to?: string;
+          find?: string;
+        },
+        cmd: Command,
+      ) => {
+        const cli = cliFor(cmd, io);
+        const query = {
+          agentId: opts.agent,
+          status: opts.status,
+          limit: opts.limit,
+          cursor: opts.cursor,
+          from: opts.from,
+          to: opts.to,
+          q: opts.find,
+        };
+        const page = opts.all ? await allPages(cli, query) : await cli.client().listCalls(query);
+        if (cli.json) return cli.printJson(page);
+        cli.out(
+          table(
+            ['ID', 'STATUS', 'AGENT', 'CONTACT', 'TO', 'ATTEMPTS', 'UPDATED', 'REASON'],
+            page.items.map((c) => [
+              c.id,
+              c.test ? `${c.status} (test)` : c.status,
+              c.agentId,
+              c.test ? '(test call)' : c.contactId,
+              c.to,
+              c.attempts.length,
+              formatTime(c.updatedAt),
+              truncate(c.reason ?? '', 70),
+            ]),
+            'No calls match.',
+          ),
+        );
+        if (page.nextCursor) cli.note(`\nMore calls: add --cursor ${page.nextCursor} (or --all).`);
+      },
+    );
 
   calls
     .command('show')

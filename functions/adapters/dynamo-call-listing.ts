@@ -65,7 +65,12 @@ async function collect(
 }
 
 /** One partition of a call index, optionally filtered by status and bounded above. */
-function readIndex(run: RunQuery, index: CallIndex, partition: string, o: { newestFirst: boolean; status?: CallStatus; before?: string }) {
+function readIndex(
+  run: RunQuery,
+  index: CallIndex,
+  partition: string,
+  o: { newestFirst: boolean; status?: CallStatus; before?: string; extra?: Filter },
+) {
   const names: Record<string, string> = { '#pk': index.pk };
   const values: Record<string, AttributeValue> = { ':pk': { S: partition } };
   let keyCondition = '#pk = :pk';
@@ -74,15 +79,22 @@ function readIndex(run: RunQuery, index: CallIndex, partition: string, o: { newe
     values[':before'] = { S: o.before };
     keyCondition += ' AND #sk < :before';
   }
+  const filters: string[] = [];
   if (o.status !== undefined) {
     names['#status'] = 'status';
     values[':status'] = { S: o.status };
+    filters.push('#status = :status');
+  }
+  if (o.extra) {
+    Object.assign(names, o.extra.names);
+    Object.assign(values, o.extra.values);
+    filters.push(o.extra.expression);
   }
   return (start: Item | undefined, limit: number) =>
     run({
       IndexName: index.name,
       KeyConditionExpression: keyCondition,
-      FilterExpression: o.status !== undefined ? '#status = :status' : undefined,
+      FilterExpression: filters.length ? filters.join(' AND ') : undefined,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ScanIndexForward: !o.newestFirst,
@@ -106,9 +118,44 @@ const isSortKey = (value: unknown): value is string => typeof value === 'string'
 const isTableKey = (value: unknown): value is [string, string] =>
   Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string' && part.length > 0 && part.length <= 1024);
 
+interface Filter {
+  expression: string;
+  names: Record<string, string>;
+  values: Record<string, AttributeValue>;
+}
+
+/** The from / to / q part of a call query as a DynamoDB filter (undefined: none asked). */
+function searchFilter(query: CallQuery): Filter | undefined {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, AttributeValue> = {};
+  if (query.from !== undefined) {
+    names['#createdAt'] = 'createdAt';
+    values[':from'] = { S: query.from };
+    parts.push('#createdAt >= :from');
+  }
+  if (query.to !== undefined) {
+    names['#createdAt'] = 'createdAt';
+    values[':to'] = { S: query.to };
+    parts.push('#createdAt < :to');
+  }
+  if (query.q !== undefined) {
+    names['#contactId'] = 'contactId';
+    names['#to'] = 'to';
+    values[':q'] = { S: query.q };
+    parts.push('(#contactId = :q OR #to = :q)');
+  }
+  return parts.length ? { expression: parts.join(' AND '), names, values } : undefined;
+}
+
 export async function listCalls(readers: Readers, query: CallQuery): Promise<Page<CallRecord>> {
   checkLimit(query.limit);
-  const signature = JSON.stringify([query.agentId ?? null, query.status ?? null]);
+  const extra = searchFilter(query);
+  const signature = JSON.stringify([
+    query.agentId ?? null,
+    query.status ?? null,
+    ...(extra ? [query.from ?? null, query.to ?? null, query.q ?? null] : []),
+  ]);
   const position = query.cursor !== undefined ? decodeCursor(query.cursor, signature) : undefined;
   const { limit } = query;
 
@@ -123,20 +170,21 @@ export async function listCalls(readers: Readers, query: CallQuery): Promise<Pag
     const read = readIndex(readers.query, index, partition, {
       newestFirst: true,
       status: query.agentId !== undefined ? query.status : undefined,
+      extra,
     });
     page = await collect(read, {
       start: position !== undefined ? indexStartKey(index, partition, position) : undefined,
       limit,
-      filtered: query.agentId !== undefined && query.status !== undefined,
+      filtered: (query.agentId !== undefined && query.status !== undefined) || extra !== undefined,
     });
     positionOf = (key) => key[index.sk]?.S;
   } else {
     if (position !== undefined && !isTableKey(position)) throw new InvalidCursorError('not readable');
     const read = (start: Item | undefined, readLimit: number) =>
       readers.scan({
-        FilterExpression: 'begins_with(#pk, :calls)',
-        ExpressionAttributeNames: { '#pk': 'pk' },
-        ExpressionAttributeValues: { ':calls': { S: CALL_PK_PREFIX } },
+        FilterExpression: ['begins_with(#pk, :calls)', ...(extra ? [extra.expression] : [])].join(' AND '),
+        ExpressionAttributeNames: { '#pk': 'pk', ...extra?.names },
+        ExpressionAttributeValues: { ':calls': { S: CALL_PK_PREFIX }, ...extra?.values },
         Limit: readLimit,
         ExclusiveStartKey: start,
       });

@@ -158,6 +158,36 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
       return item && recordOf<ApiKeyRecord>(item);
     },
 
+    async listApiKeys(workspaceId: string) {
+      // Keys are few and live under their hash: one filtered scan.
+      const found: ApiKeyRecord[] = [];
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const res = await readers.scan({
+          FilterExpression: 'begins_with(#pk, :keys) AND #ws = :ws',
+          ExpressionAttributeNames: { '#pk': 'pk', '#ws': 'workspaceId' },
+          ExpressionAttributeValues: { ':keys': { S: 'APIKEY#' }, ':ws': { S: workspaceId } },
+          ExclusiveStartKey,
+        });
+        found.push(...(res.Items ?? []).map((item) => recordOf<ApiKeyRecord>(item)));
+        ExclusiveStartKey = res.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    },
+
+    async deleteApiKey(workspaceId: string, id: string) {
+      const key = (await this.listApiKeys(workspaceId)).find((k) => k.id === id);
+      if (!key) return false;
+      operations.writes += 1;
+      try {
+        await client.send(new DeleteItemCommand({ TableName, Key: keys.apiKey(key.keyHash), ConditionExpression: PRESENT.expression }));
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
     async putAgent(agent: Agent, opts?: { mustExist?: boolean }) {
       return put(agentItem(agent), opts?.mustExist ? PRESENT : undefined);
     },

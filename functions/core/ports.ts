@@ -27,11 +27,20 @@ export interface CallQuery {
   status?: CallStatus;
   limit: number;
   cursor?: string;
+  /** Created at or after this ISO 8601 time. */
+  from?: string;
+  /** Created before this ISO 8601 time. */
+  to?: string;
+  /** Contact id or phone number (E.164), matched exactly. */
+  q?: string;
 }
 
 export interface Store {
   putApiKey(key: ApiKeyRecord): Promise<void>;
   getApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
+  /** Deletes the key with this id (false when there is none): it stops authenticating at once. */
+  deleteApiKey(workspaceId: string, id: string): Promise<boolean>;
 
   /** Creates or replaces; `mustExist` makes it a conditional update (false when absent). */
   putAgent(agent: Agent, opts?: { mustExist?: boolean }): Promise<boolean>;

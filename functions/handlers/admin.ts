@@ -9,6 +9,9 @@ import { HubSpotError, InvalidCursorError } from '../core/errors';
 import { isObject } from '../core/json';
 import { connectHubSpot } from '../core/hubspot-connection';
 import { CALL_STATUSES, DEFAULT_WORKSPACE, type Agent, type CallRecord, type CallStatus, type VoiceConfig } from '../core/model';
+import { routePattern, webhookUrlFor } from '../core/admin-contract';
+import { parseCallSearch } from '../core/call-search';
+import { outcomesPerDay } from '../core/outcome-stats';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { voiceView } from '../commons/voice';
 import { addToDoNotCall, listDoNotCall, removeFromDoNotCall } from './admin-do-not-call';
@@ -20,27 +23,33 @@ import { createCallByHand, getBackfill, startBackfill, testCall } from './admin-
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'voiceSettings' | 'now'> & Partial<Pick<AppDeps, 'publicBaseUrl'>>;
 type Route = (deps: Deps, event: HttpEvent, id: string) => Promise<HttpResult>;
 
-const routes: [method: string, path: RegExp, route: Route][] = [
-  ['POST', /^\/admin\/api-keys$/, createApiKey],
-  ['POST', /^\/admin\/agents$/, createAgent],
-  ['GET', /^\/admin\/agents$/, listAgents],
-  ['GET', /^\/admin\/agents\/([^/]+)$/, getAgent],
-  ['PUT', /^\/admin\/agents\/([^/]+)$/, replaceAgent],
-  ['DELETE', /^\/admin\/agents\/([^/]+)$/, deleteAgent],
-  ['PUT', /^\/admin\/integrations\/hubspot$/, connect],
-  ['GET', /^\/admin\/integrations\/hubspot$/, getConnection],
-  ['GET', /^\/admin\/calls$/, listCalls],
-  ['GET', /^\/admin\/calls\/([^/]+)$/, getCall],
-  ['POST', /^\/admin\/calls\/([^/]+)\/cancel$/, cancel],
-  ['POST', /^\/admin\/agents\/([^/]+)\/test-call$/, testCall],
-  ['POST', /^\/admin\/calls$/, createCallByHand],
-  ['POST', /^\/admin\/backfill$/, startBackfill],
-  ['GET', /^\/admin\/backfill\/([^/]+)$/, getBackfill],
-  ['POST', /^\/admin\/do-not-call$/, addToDoNotCall],
-  ['GET', /^\/admin\/do-not-call$/, listDoNotCall],
-  // No capture group: the number (with its "+") is read from the path by the route itself.
-  ['DELETE', /^\/admin\/do-not-call\/[^/]+$/, removeFromDoNotCall],
+// Paths in the route syntax of functions/core/admin-contract.ts (ADMIN_ROUTES); a test
+// keeps this table and that list equal.
+export const ADMIN_HANDLER_ROUTES: [method: string, path: string, route: Route][] = [
+  ['POST', '/admin/api-keys', createApiKey],
+  ['GET', '/admin/api-keys', listApiKeys],
+  ['DELETE', '/admin/api-keys/{id}', revokeApiKey],
+  ['POST', '/admin/agents', createAgent],
+  ['GET', '/admin/agents', listAgents],
+  ['GET', '/admin/agents/{id}', getAgent],
+  ['PUT', '/admin/agents/{id}', replaceAgent],
+  ['DELETE', '/admin/agents/{id}', deleteAgent],
+  ['PUT', '/admin/integrations/hubspot', connect],
+  ['GET', '/admin/integrations/hubspot', getConnection],
+  ['GET', '/admin/calls', listCalls],
+  ['GET', '/admin/calls/{id}', getCall],
+  ['POST', '/admin/calls/{id}/cancel', cancel],
+  ['GET', '/admin/stats/outcomes', outcomeStats],
+  ['POST', '/admin/agents/{id}/test-call', testCall],
+  ['POST', '/admin/calls', createCallByHand],
+  ['POST', '/admin/backfill', startBackfill],
+  ['GET', '/admin/backfill/{id}', getBackfill],
+  ['POST', '/admin/do-not-call', addToDoNotCall],
+  ['GET', '/admin/do-not-call', listDoNotCall],
+  // The number (with its "+") is read from the raw path by the route itself.
+  ['DELETE', '/admin/do-not-call/{number}', removeFromDoNotCall],
 ];
+const routes: [method: string, path: RegExp, route: Route][] = ADMIN_HANDLER_ROUTES.map(([m, p, r]) => [m, routePattern(p), r]);
 
 export function createAdminHandler(deps: Deps) {
   return withLogScope(async (event: HttpEvent): Promise<HttpResult> => {
@@ -54,7 +63,8 @@ export function createAdminHandler(deps: Deps) {
         : errorReply(404, 'not_found', `no admin route ${method} ${path}`);
     }
     const [, pattern, route] = found;
-    const id = pathId(pattern.exec(path)?.[1]);
+    // A do-not-call number is an E.164 number, not an id: its route reads and checks it.
+    const id = route === removeFromDoNotCall ? '' : pathId(pattern.exec(path)?.[1]);
     if (id === undefined) return errorReply(404, 'not_found', `no such resource: ${path.slice(0, 200)}`);
     try {
       return await route(deps, event, id);
@@ -85,6 +95,35 @@ async function createApiKey(deps: Deps, event: HttpEvent): Promise<HttpResult> {
   await deps.store.putApiKey(record);
   logger.info('api key created', { apiKeyId: record.id });
   return json(201, { id: record.id, name: record.name, key, createdAt: record.createdAt });
+}
+
+async function listApiKeys(deps: Deps): Promise<HttpResult> {
+  const keys = await deps.store.listApiKeys(DEFAULT_WORKSPACE);
+  return json(200, { items: keys.map((k) => ({ id: k.id, name: k.name, createdAt: k.createdAt })) });
+}
+
+async function revokeApiKey(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
+  if (!(await deps.store.deleteApiKey(DEFAULT_WORKSPACE, id))) return errorReply(404, 'api_key_not_found', `API key ${id} was not found`);
+  logger.info('api key revoked', { apiKeyId: id });
+  return { statusCode: 204, body: '' };
+}
+
+/** Calls created in the window (and a week before it, whose retries may end inside) are read page by page. */
+async function outcomeStats(deps: Deps, event: HttpEvent): Promise<HttpResult> {
+  const raw = queryOf(event).days;
+  const days = raw === undefined || raw === '' ? 30 : Number(raw);
+  if (!Number.isInteger(days) || days < 1 || days > 90)
+    return errorReply(400, 'invalid_parameter', 'days must be a whole number from 1 to 90', 'days');
+  const now = deps.now();
+  const from = new Date(now.getTime() - (days + 7) * 86_400_000).toISOString();
+  const calls: CallRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.listCalls({ limit: 100, cursor, from });
+    calls.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return json(200, outcomesPerDay(calls, now, days));
 }
 
 async function createAgent(deps: Deps, event: HttpEvent): Promise<HttpResult> {
@@ -118,9 +157,12 @@ function agentInput(deps: Deps, event: HttpEvent, existing?: Agent): { ok: true;
   return parsed;
 }
 
-async function listAgents(deps: Deps): Promise<HttpResult> {
+async function listAgents(deps: Deps, event: HttpEvent): Promise<HttpResult> {
   const agents = await deps.store.listAgents(DEFAULT_WORKSPACE);
-  return json(200, { items: await Promise.all(agents.map((a) => agentView(deps, a))) });
+  // Without PUBLIC_BASE_URL on AWS, the API's own host is the public base (one HTTP API serves both).
+  const base = deps.publicBaseUrl || `https://${event.requestContext.domainName}`;
+  const items = await Promise.all(agents.map(async (a) => ({ ...(await agentView(deps, a)), webhookUrl: webhookUrlFor(base, a.id) })));
+  return json(200, { items });
 }
 
 async function getAgent(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
@@ -191,8 +233,16 @@ async function listCalls(deps: Deps, event: HttpEvent): Promise<HttpResult> {
   const limit = q.limit === undefined ? 25 : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     return errorReply(400, 'invalid_parameter', 'limit must be a whole number from 1 to 100', 'limit');
+  const search = parseCallSearch(q);
+  if (!search.ok) return errorReply(400, 'invalid_parameter', search.message, search.parameter);
   try {
-    const page = await deps.store.listCalls({ agentId: q.agent_id || undefined, status, limit, cursor: q.cursor || undefined });
+    const page = await deps.store.listCalls({
+      agentId: q.agent_id || undefined,
+      status,
+      limit,
+      cursor: q.cursor || undefined,
+      ...search.value,
+    });
     return json(200, { items: page.items.map(callView), nextCursor: page.nextCursor ?? null });
   } catch (err) {
     if (err instanceof InvalidCursorError)

@@ -16,31 +16,13 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessLogFormat } from '../access-log-format';
 import type { HubdialConfig } from '../config';
+import { ADMIN_ROUTES as ADMIN_CONTRACT_ROUTES } from '../../functions/core/admin-contract';
 
 export const WEBHOOK_PATH = '/call/crm-webhook';
 export const STATUS_CALLBACK_PATH = '/call/status/{provider}';
 
-/** The admin routes the admin function answers, each behind IAM (SigV4) authorisation. */
-export const ADMIN_ROUTES: [HttpMethod, string][] = [
-  [HttpMethod.POST, '/admin/api-keys'],
-  [HttpMethod.POST, '/admin/agents'],
-  [HttpMethod.GET, '/admin/agents'],
-  [HttpMethod.GET, '/admin/agents/{id}'],
-  [HttpMethod.PUT, '/admin/agents/{id}'],
-  [HttpMethod.DELETE, '/admin/agents/{id}'],
-  [HttpMethod.PUT, '/admin/integrations/hubspot'],
-  [HttpMethod.GET, '/admin/integrations/hubspot'],
-  [HttpMethod.GET, '/admin/calls'],
-  [HttpMethod.GET, '/admin/calls/{id}'],
-  [HttpMethod.POST, '/admin/calls/{id}/cancel'],
-  [HttpMethod.POST, '/admin/agents/{id}/test-call'],
-  [HttpMethod.POST, '/admin/calls'],
-  [HttpMethod.POST, '/admin/backfill'],
-  [HttpMethod.GET, '/admin/backfill/{id}'],
-  [HttpMethod.POST, '/admin/do-not-call'],
-  [HttpMethod.GET, '/admin/do-not-call'],
-  [HttpMethod.DELETE, '/admin/do-not-call/{number}'],
-];
+/** The admin routes (functions/core/admin-contract.ts), each behind IAM (SigV4) authorisation. */
+export const ADMIN_ROUTES: [HttpMethod, string][] = ADMIN_CONTRACT_ROUTES.map((r) => [HttpMethod[r.method], r.path]);
 
 export interface ServiceApiProps {
   webhook: IFunction;

@@ -23,7 +23,8 @@ const SDK = /^(@aws-sdk|@smithy|@hubspot)\//;
  * match what the store reads) and the model's constants (the metric filters name the
  * call statuses). Never a handler, an adapter with logic, or an SDK client.
  */
-const LIB_MAY_IMPORT = [/^functions\/adapters\/(.+\/)?table-definition$/, /^functions\/core\/model$/];
+// The admin route list too: the CDK routes exactly the routes the admin handler answers.
+const LIB_MAY_IMPORT = [/^functions\/adapters\/(.+\/)?table-definition$/, /^functions\/core\/model$/, /^functions\/core\/admin-contract$/];
 
 interface Import {
   /** The specifier as written. */
@@ -55,7 +56,7 @@ const RULES: Rule[] = [
     allows: (imp) => imp.target === undefined || !(imp.target.startsWith('functions/handlers/') || imp.target === 'functions/commons/deps'),
   },
   {
-    name: 'lib imports from functions only the table definition and the model',
+    name: 'lib imports from functions only the table definition, the model and the admin route list',
     room: 'lib/',
     allows: (imp) =>
       imp.target === undefined || !imp.target.startsWith('functions/') || LIB_MAY_IMPORT.some((re) => re.test(imp.target ?? '')),
