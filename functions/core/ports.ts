@@ -1,6 +1,7 @@
 // The small interfaces core and handlers need from the outside world. Each adapter in
 // functions/adapters implements one of these; tests and the local stack swap them.
 import type { BackfillJob } from './backfill';
+import type { AttemptDetails } from './call-state';
 import type {
   Agent,
   ApiKeyRecord,
@@ -199,14 +200,7 @@ export interface CallbackCheck {
 }
 
 /** What the platform heard, kept on the attempt. */
-export interface CallDetails {
-  providerCallId?: string;
-  providerReason?: string;
-  durationSeconds?: number;
-  summary?: string;
-  transcript?: string;
-  recordingUrl?: string;
-}
+export type CallDetails = AttemptDetails;
 
 export type CallbackEvent =
   /** The call ended: settles the attempt. */

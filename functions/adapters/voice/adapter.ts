@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { CallbackInput, VoiceConfigResult } from '../../core/ports';
 import type { DialJob, VoiceConfig } from '../../core/model';
+import { isObject, parseJson } from '../../core/json';
 
 // Pieces every voice adapter file shares: the settings check with operator messages,
 // and reading our ids back from what a platform echoes.
@@ -64,17 +65,7 @@ export function fail(key: string, message: string): { ok: false; error: { parame
   return { ok: false, error: { parameter: key ? `voice.${key}` : 'voice', message } };
 }
 
-export function parseJson(rawBody: string): unknown {
-  try {
-    return JSON.parse(rawBody);
-  } catch {
-    return undefined;
-  }
-}
-
-export function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
+export { isObject, parseJson };
 
 /** Walks `path` through nested objects. */
 export function pick(value: unknown, ...path: string[]): unknown {
