@@ -1,4 +1,4 @@
-// The admin API's one route list (DESIGN.md "Admin routes"): the admin handler answers
+// The admin API's one route list (docs/architecture.md, "Contracts outside tests rely on"): the admin handler answers
 // exactly these, the CDK API routes exactly these to it behind IAM, and the CLI and the
 // console call them. A route is added here first; test/unit/admin-contract.test.ts fails
 // when the handler's table and this list differ.

@@ -1,5 +1,5 @@
 // Pacing: how many of an agent's calls may be live at its voice platform, and how many
-// may start in any sliding second (DESIGN.md, "Pacing"). Pure rules over the agent's
+// may start in any sliding second (README, "Pacing"). Pure rules over the agent's
 // PacingState; the dial and call-status handlers store the result with a
 // version-conditional write, so racing dials never take more slots than there are.
 import type { DialJob, Pacing, PacingState } from './model';

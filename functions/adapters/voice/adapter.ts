@@ -107,7 +107,7 @@ export function sameJob(a: DialJob | undefined, b: DialJob): boolean {
   return a !== undefined && a.callId === b.callId && a.attempt === b.attempt;
 }
 
-/** The metadata every create-call request carries (strings, as DESIGN fixes). */
+/** The metadata every create-call request carries (strings, as README "Voice providers" says). */
 export function hubdialMetadata(request: { callId: string; attempt: number }): { hubdial_call_id: string; hubdial_attempt: string } {
   return { hubdial_call_id: request.callId, hubdial_attempt: String(request.attempt) };
 }

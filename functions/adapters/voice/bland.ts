@@ -20,7 +20,7 @@ import {
 import { DEFAULT_TIMEOUT_MS, sendCreateCall, urlSecrets } from './platform-request';
 import { E164Schema, TimeoutSchema, timeoutOf } from './settings';
 
-// Bland AI (DESIGN.md, "Voice platforms"). POST /v1/calls with a pathway or a task and
+// Bland AI (README, "Voice providers"). POST /v1/calls with a pathway or a task and
 // our statusCallbackUrl as the call's webhook. The URL's token proves the callback; with
 // a webhookSecret, Bland's X-Webhook-Signature must match too.
 

@@ -17,7 +17,7 @@ import {
 import { DEFAULT_TIMEOUT_MS, sendCreateCall } from './platform-request';
 import { TimeoutSchema, timeoutOf } from './settings';
 
-// CallKaro (DESIGN.md, "Voice platforms"). POST /call/outbound with the variables and
+// CallKaro (README, "Voice providers"). POST /call/outbound with the variables and
 // our ids in metadata and CallKaro's own retries off (hubdial plans retries). Its
 // call_ended webhook goes to the one URL the operator pastes into the CallKaro agent;
 // CallKaro signs nothing, so that URL carries a per-agent token.

@@ -18,7 +18,7 @@ import {
 import { DEFAULT_TIMEOUT_MS, sendCreateCall } from './platform-request';
 import { E164Schema, TimeoutSchema, timeoutOf } from './settings';
 
-// Retell AI (DESIGN.md, "Voice platforms"). Calls are created with POST
+// Retell AI (README, "Voice providers"). Calls are created with POST
 // /v2/create-phone-call; their end reaches us on the agent webhook the operator sets in
 // Retell (POST /call/status/retell), signed x-retell-signature with the account's API key.
 

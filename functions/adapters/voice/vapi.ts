@@ -17,7 +17,7 @@ import {
 import { DEFAULT_TIMEOUT_MS, sendCreateCall, urlSecrets } from './platform-request';
 import { TimeoutSchema, timeoutOf } from './settings';
 
-// Vapi (DESIGN.md, "Voice platforms"). POST /call with the assistant, the phone number
+// Vapi (README, "Voice providers"). POST /call with the assistant, the phone number
 // and our statusCallbackUrl as the call's server URL; Vapi posts the end-of-call-report
 // there. The URL's token is the proof: Vapi signs nothing we can check per agent.
 
