@@ -1,3 +1,4 @@
+import { isObject, parseJson } from './json';
 import type { DialJob, QueueTask } from './model';
 
 // The bytes of a queue message: the SQS message body and the EventBridge schedule's
@@ -32,13 +33,8 @@ export function parseDialJob(body: string): DialJob | undefined {
 }
 
 function parseObject(body: string): Record<string, unknown> | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  const value = parseJson(body);
+  return isObject(value) ? value : undefined;
 }
 
 function dialJobOf(value: Record<string, unknown>): DialJob | undefined {
