@@ -3,7 +3,7 @@
 // every contact has been dialled, and a sample of status callbacks. Everything measured
 // is returned; nothing is printed here.
 import { performance } from 'node:perf_hooks';
-import type { OperationCounts } from '../functions/adapters/dynamo-store';
+import type { OperationCounts } from '../functions/adapters/dynamodb/dynamo-store';
 import { creationEvents } from '../test/support/local-stack';
 import { sleep, SETTLE_MS, trackDials, type DialFigures } from './dial-tracker';
 import { countsBetween, type SdkCounter, type SdkCounts } from './sdk-counters';

@@ -5,7 +5,7 @@
 // arithmetic (item size rounded up to 4 KB / 1 KB), not a guess.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { TABLE_KEYS } from '../functions/adapters/table-definition';
+import { TABLE_KEYS } from '../functions/adapters/dynamodb/table-definition';
 
 export interface SdkCounts {
   /** DynamoDB requests by command name (the local scheduler's excluded). */

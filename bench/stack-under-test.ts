@@ -1,7 +1,7 @@
 // The system the bench drives: the embedded stack (startLocalStack) with a fake HubSpot
 // holding the contacts and a fake voice back end, set up through the admin API as an
 // operator would: an API key, an agent calling at any time, HubSpot connected.
-import { createHubSpotApi } from '../functions/adapters/hubspot';
+import { createHubSpotApi } from '../functions/adapters/hubspot/hubspot';
 import { startLocalStack, type LocalStack } from '../local/stack';
 import { makeContacts, startFakeHubSpot, type FakeHubSpot } from '../test/fakes/fake-hubspot';
 import { startFakeVoice, type FakeVoice } from '../test/fakes/fake-voice';

@@ -1,7 +1,7 @@
 // After the dials: the voice back end reports "completed" for a sample of the placed
 // calls, so the call-status path is timed and its DynamoDB and SQS requests counted.
 import { performance } from 'node:perf_hooks';
-import type { OperationCounts } from '../functions/adapters/dynamo-store';
+import type { OperationCounts } from '../functions/adapters/dynamodb/dynamo-store';
 import type { FakeVoice } from '../test/fakes/fake-voice';
 import { countsBetween, type SdkCounter, type SdkCounts } from './sdk-counters';
 import { forEachLimited } from './stats';

@@ -1,7 +1,7 @@
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 
-// The DynamoDB calls functions/adapters/dynamo-*.ts make, and nothing more.
+// The DynamoDB calls functions/adapters/dynamodb/ make, and nothing more.
 // test/cdk/sdk-permissions.test.ts reads those adapters and fails when they start using a
 // command that is not granted here.
 export const STORE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'];

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
-import { createTableInput } from '../functions/adapters/table-definition';
+import { createTableInput } from '../functions/adapters/dynamodb/table-definition';
 
 // dynalite ships no types; this is the part of its API we use.
 const dynalite = require('dynalite') as (opts: Record<string, unknown>) => import('node:http').Server;

@@ -2,10 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAttemptDispatcher } from '../adapters/attempt-dispatcher';
-import { createDynamoStore } from '../adapters/dynamo-store';
-import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler';
-import { createHubSpotApi } from '../adapters/hubspot';
-import { createSqsDialQueue } from '../adapters/sqs-dial-queue';
+import { createDynamoStore } from '../adapters/dynamodb/dynamo-store';
+import { createEventBridgeScheduler } from '../adapters/eventbridge/eventbridge-scheduler';
+import { createHubSpotApi } from '../adapters/hubspot/hubspot';
+import { createSqsDialQueue } from '../adapters/sqs/sqs-dial-queue';
 import { voiceProvider, voiceSettings } from '../adapters/voice/registry';
 import type { AttemptDispatcher, HubSpotApiFactory, Store, VoiceProvider, VoiceSettings } from '../core/ports';
 

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_KEYS } from '../../functions/adapters/table-definition';
+import { TABLE_KEYS } from '../../functions/adapters/dynamodb/table-definition';
 
 /**
  * The single table (agents, API keys, the HubSpot connection, calls). Key and index names

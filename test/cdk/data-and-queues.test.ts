@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { TABLE_KEYS } from '../../functions/adapters/table-definition';
+import { TABLE_KEYS } from '../../functions/adapters/dynamodb/table-definition';
 import { FUNCTION_LIMITS } from '../../lib/hubdial-stack';
 import { DIAL_MAX_RECEIVE_COUNT } from '../../lib/constructs/dial-queues';
 import { buildStack, logicalId, resourcesOfType } from './stack-fixture';

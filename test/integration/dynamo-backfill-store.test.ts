@@ -1,7 +1,7 @@
 // The DynamoDB store's backfill jobs against dynalite: conditional create, read back,
 // and the version-conditional advance that keeps a page's counts from landing twice.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamo-store';
+import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import { newBackfillJob, recordPage, splitCurrentRange, type BackfillJob } from '../../functions/core/backfill';
 import { startTestTable } from '../support/dynamo';
 

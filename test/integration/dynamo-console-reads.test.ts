@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoStore } from '../../functions/adapters/dynamo-store';
+import { createDynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import type { CallRecord } from '../../functions/core/model';
 import { ensureTable } from '../../local/dynalite';
 import { startTestTable } from '../support/dynamo';

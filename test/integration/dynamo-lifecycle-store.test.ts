@@ -1,7 +1,7 @@
 // The Store methods for contact lifecycle and do-not-call, on a real DynamoDB API (dynalite).
 import { CreateTableCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createTableInput } from '../../functions/adapters/table-definition';
-import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamo-store';
+import { createTableInput } from '../../functions/adapters/dynamodb/table-definition';
+import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import { eraseForPrivacyDeletion } from '../../functions/core/contact-lifecycle';
 import type { CallRecord } from '../../functions/core/model';
 import { startTestTable } from '../support/dynamo';

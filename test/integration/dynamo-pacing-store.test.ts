@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamo-store';
+import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import { startTestTable } from '../support/dynamo';
 import { pacingStoreContract } from '../support/pacing-store-contract';
 

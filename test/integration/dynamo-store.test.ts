@@ -1,6 +1,6 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamo-store';
+import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import type { Agent, ApiKeyRecord, CallRecord, CallStatus, HubSpotConnection } from '../../functions/core/model';
 import type { CallQuery } from '../../functions/core/ports';
 import { ensureTable } from '../../local/dynalite';

@@ -1,7 +1,7 @@
 // The real adapter (and @hubspot/api-client under it) against the fake HubSpot over HTTP.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHubSpotApi } from '../../functions/adapters/hubspot';
+import { createHubSpotApi } from '../../functions/adapters/hubspot/hubspot';
 import { HubSpotError } from '../../functions/core/errors';
 import type { HubSpotApi } from '../../functions/core/ports';
 import { makeContacts, startFakeHubSpot, type FakeHubSpot } from '../fakes/fake-hubspot';

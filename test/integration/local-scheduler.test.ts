@@ -1,8 +1,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createAttemptDispatcher } from '../../functions/adapters/attempt-dispatcher';
-import { createLocalScheduler } from '../../functions/adapters/local-scheduler';
-import { createSqsDialQueue, parseDialJob } from '../../functions/adapters/sqs-dial-queue';
+import { createLocalScheduler } from '../../functions/adapters/dynamodb/local-scheduler';
+import { createSqsDialQueue, parseDialJob } from '../../functions/adapters/sqs/sqs-dial-queue';
 import type { DialJob } from '../../functions/core/model';
 import { startTestTable } from '../support/dynamo';
 import { startTestQueue } from '../support/fauxqs';

@@ -2,7 +2,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqsDialQueue, parseDialJob, parseQueueMessage } from '../../functions/adapters/sqs-dial-queue';
+import { createSqsDialQueue, parseDialJob, parseQueueMessage } from '../../functions/adapters/sqs/sqs-dial-queue';
 import { ensureQueue, startFauxqs } from '../../local/fauxqs';
 import { localSqsClient, startTestQueue } from '../support/fauxqs';
 

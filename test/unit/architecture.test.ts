@@ -125,9 +125,11 @@ describe('import boundaries', () => {
       "functions/handlers/sample.ts imports '../adapters/side-effect'",
       "functions/handlers/sample.ts imports '@aws-sdk/client-sqs'",
     ]);
-    expect(violations(lib, 'lib/constructs/x.ts', "import { TABLE_KEYS } from '../../functions/adapters/table-definition';")).toEqual([]);
-    expect(violations(lib, 'lib/constructs/x.ts', "import { createDynamoStore } from '../../functions/adapters/dynamo-store';")).toEqual([
-      "lib/constructs/x.ts imports '../../functions/adapters/dynamo-store'",
-    ]);
+    expect(
+      violations(lib, 'lib/constructs/x.ts', "import { TABLE_KEYS } from '../../functions/adapters/dynamodb/table-definition';"),
+    ).toEqual([]);
+    expect(
+      violations(lib, 'lib/constructs/x.ts', "import { createDynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';"),
+    ).toEqual(["lib/constructs/x.ts imports '../../functions/adapters/dynamodb/dynamo-store'"]);
   });
 });

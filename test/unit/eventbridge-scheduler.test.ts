@@ -2,7 +2,7 @@
 // of the network records what would go to AWS and answers as EventBridge Scheduler does.
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { HttpRequest } from '@smithy/types';
-import { createEventBridgeScheduler, MIN_SCHEDULE_LEAD_SECONDS } from '../../functions/adapters/eventbridge-scheduler';
+import { createEventBridgeScheduler, MIN_SCHEDULE_LEAD_SECONDS } from '../../functions/adapters/eventbridge/eventbridge-scheduler';
 
 interface SentRequest {
   method: string;

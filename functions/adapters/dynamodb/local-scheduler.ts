@@ -7,10 +7,10 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { scheduleName } from '../core/dispatch-rule';
-import type { DialJob } from '../core/model';
-import type { AttemptScheduler, DialQueue } from '../core/ports';
-import { logger } from '../commons/logger';
+import { scheduleName } from '../../core/dispatch-rule';
+import type { DialJob } from '../../core/model';
+import type { AttemptScheduler, DialQueue } from '../../core/ports';
+import { logger } from '../../commons/logger';
 import { isConditionFailure } from './dynamo-codec';
 
 // EventBridge Scheduler's stand-in for `npm start`. Schedules are items in the app's table

@@ -1,7 +1,7 @@
-import type { BackfillJob } from '../core/backfill';
-import type { Agent, ApiKeyRecord, CallRecord, ContactTombstone, DoNotCallEntry, HubSpotConnection } from '../core/model';
-import { TERMINAL_STATUSES } from '../core/model';
-import type { PacingState } from '../core/model';
+import type { BackfillJob } from '../../core/backfill';
+import type { Agent, ApiKeyRecord, CallRecord, ContactTombstone, DoNotCallEntry, HubSpotConnection } from '../../core/model';
+import { TERMINAL_STATUSES } from '../../core/model';
+import type { PacingState } from '../../core/model';
 import { fromAttributeMap, toAttributeMap, type Item } from './dynamo-codec';
 import { TABLE_KEYS } from './table-definition';
 

@@ -10,11 +10,11 @@ import {
   type DynamoDBClient,
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
-import type { BackfillJob } from '../core/backfill';
-import { InvalidCursorError } from '../core/errors';
-import type { Agent, ApiKeyRecord, CallRecord, ContactTombstone, DoNotCallEntry, HubSpotConnection } from '../core/model';
-import type { PacingState } from '../core/model';
-import type { Store } from '../core/ports';
+import type { BackfillJob } from '../../core/backfill';
+import { InvalidCursorError } from '../../core/errors';
+import type { Agent, ApiKeyRecord, CallRecord, ContactTombstone, DoNotCallEntry, HubSpotConnection } from '../../core/model';
+import type { PacingState } from '../../core/model';
+import type { Store } from '../../core/ports';
 import { isConditionFailure, type Item } from './dynamo-codec';
 import { listCalls, listStaleCalls, type Readers } from './dynamo-call-listing';
 import { encodeCursor, decodeCursor } from './dynamo-cursor';

@@ -1,8 +1,8 @@
 import type { AttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-sdk/client-dynamodb';
-import type { CallRecord, CallStatus } from '../core/model';
-import type { CallQuery, Page } from '../core/ports';
+import type { CallRecord, CallStatus } from '../../core/model';
+import type { CallQuery, Page } from '../../core/ports';
 import type { Item } from './dynamo-codec';
-import { InvalidCursorError } from '../core/errors';
+import { InvalidCursorError } from '../../core/errors';
 import { decodeCursor, encodeCursor } from './dynamo-cursor';
 import {
   agentCallsPartition,

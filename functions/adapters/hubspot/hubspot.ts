@@ -3,9 +3,9 @@
 // redelivery); no SDK retry or limiter runs, so a slow HubSpot costs one bounded request.
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/calls';
 import { AssociationTypes } from '@hubspot/api-client/lib/src/enums/AssociationTypes';
-import { HubSpotError } from '../core/errors';
-import { isObject, parseJson } from '../core/json';
-import type { ContactProperties, HubSpotApi } from '../core/ports';
+import { HubSpotError } from '../../core/errors';
+import { isObject, parseJson } from '../../core/json';
+import type { ContactProperties, HubSpotApi } from '../../core/ports';
 import { createHubSpotSdk } from './hubspot-sdk';
 import { contactSearchRequest, paceSearch } from './hubspot-search';
 

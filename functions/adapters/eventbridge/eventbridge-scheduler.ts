@@ -1,9 +1,9 @@
 import { CreateScheduleCommand, DeleteScheduleCommand, UpdateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DateTime } from 'luxon';
-import { scheduleName } from '../core/dispatch-rule';
-import type { DialJob } from '../core/model';
-import type { AttemptScheduler } from '../core/ports';
-import { serializeDialJob } from '../core/dial-job';
+import { scheduleName } from '../../core/dispatch-rule';
+import type { DialJob } from '../../core/model';
+import type { AttemptScheduler } from '../../core/ports';
+import { serializeDialJob } from '../../core/dial-job';
 
 // Attempts due later than SQS can delay become one-time EventBridge schedules whose
 // target is the dial queue itself, so both paths end in the same SQS message.

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
-import { serializeDialJob, serializeQueueTask } from '../core/dial-job';
-import { MAX_SQS_DELAY_SECONDS } from '../core/dispatch-rule';
-import type { DialQueue } from '../core/ports';
+import { serializeDialJob, serializeQueueTask } from '../../core/dial-job';
+import { MAX_SQS_DELAY_SECONDS } from '../../core/dispatch-rule';
+import type { DialQueue } from '../../core/ports';
 
 // The dial queue carries `{"callId","attempt"}` and nothing else: the call record is the
 // truth, so a message that arrives late, twice or after a cancel is judged against it.
@@ -12,7 +12,7 @@ const BATCH_LIMIT = 10;
 const BATCH_ROUNDS = 3;
 
 /** The wire format is core's (functions/core/dial-job.ts); re-exported for the queue's tests and tools. */
-export { parseDialJob, parseQueueMessage, serializeDialJob, serializeQueueTask } from '../core/dial-job';
+export { parseDialJob, parseQueueMessage, serializeDialJob, serializeQueueTask } from '../../core/dial-job';
 
 export function createSqsDialQueue(client: SQSClient, queueUrl: string): DialQueue {
   return {

@@ -2,7 +2,7 @@
 // oldest first, with the properties intake needs, paced to HubSpot's per-token limit.
 import type { PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { createHash } from 'node:crypto';
-import { SEARCH_SPACING_MS } from '../core/backfill';
+import { SEARCH_SPACING_MS } from '../../core/backfill';
 
 /**
  * `createdate` filters take epoch milliseconds. `sorts` is typed string[] by the SDK, but
