@@ -2,8 +2,9 @@ import type { AttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-s
 import type { CallRecord, CallStatus } from '../../core/model';
 import type { CallQuery, Page } from '../../core/ports';
 import type { Item } from './dynamo-codec';
+import { checkPageLimit, checkStaleLimit, listingSignature, parseIndexPosition } from '../../core/call-listing';
 import { InvalidCursorError } from '../../core/errors';
-import { decodeCursor, encodeCursor } from './dynamo-cursor';
+import { decodeCursor, encodeCursor } from '../../core/page-cursor';
 import {
   agentCallsPartition,
   CALL_PK_PREFIX,
@@ -38,7 +39,6 @@ export interface Readers {
 const FILTERED_READ_SIZE = 100;
 /** Bounds one page's work where the filter matches almost nothing; the cursor resumes it. */
 const MAX_READS_PER_PAGE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 /**
  * Up to `limit` matching items, reading again while a filter or DynamoDB's 1 MB page leaves
@@ -109,12 +109,6 @@ function indexStartKey(index: CallIndex, partition: string, sortKey: string): It
   return { pk: { S: `${CALL_PK_PREFIX}${callId}` }, sk: { S: 'CALL' }, [index.pk]: { S: partition }, [index.sk]: { S: sortKey } };
 }
 
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
-    throw new RangeError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
-}
-
-const isSortKey = (value: unknown): value is string => typeof value === 'string' && /^[^#]+#.+$/.test(value) && value.length <= 1024;
 const isTableKey = (value: unknown): value is [string, string] =>
   Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string' && part.length > 0 && part.length <= 1024);
 
@@ -149,13 +143,9 @@ function searchFilter(query: CallQuery): Filter | undefined {
 }
 
 export async function listCalls(readers: Readers, query: CallQuery): Promise<Page<CallRecord>> {
-  checkLimit(query.limit);
+  checkPageLimit(query.limit);
   const extra = searchFilter(query);
-  const signature = JSON.stringify([
-    query.agentId ?? null,
-    query.status ?? null,
-    ...(extra ? [query.from ?? null, query.to ?? null, query.q ?? null] : []),
-  ]);
+  const signature = listingSignature(query);
   const position = query.cursor !== undefined ? decodeCursor(query.cursor, signature) : undefined;
   const { limit } = query;
 
@@ -166,14 +156,14 @@ export async function listCalls(readers: Readers, query: CallQuery): Promise<Pag
       query.agentId !== undefined
         ? [CALLS_BY_AGENT, agentCallsPartition(query.agentId)]
         : [CALLS_BY_STATUS, statusPartition(query.status as CallStatus)];
-    if (position !== undefined && !isSortKey(position)) throw new InvalidCursorError('not readable');
+    if (position !== undefined) parseIndexPosition(position);
     const read = readIndex(readers.query, index, partition, {
       newestFirst: true,
       status: query.agentId !== undefined ? query.status : undefined,
       extra,
     });
     page = await collect(read, {
-      start: position !== undefined ? indexStartKey(index, partition, position) : undefined,
+      start: position !== undefined ? indexStartKey(index, partition, position as string) : undefined,
       limit,
       filtered: (query.agentId !== undefined && query.status !== undefined) || extra !== undefined,
     });
@@ -203,7 +193,7 @@ export async function listCalls(readers: Readers, query: CallQuery): Promise<Pag
 
 /** Calls in `status` last updated before `before`, oldest first (for the sweeper). */
 export async function listStaleCalls(run: RunQuery, status: CallStatus, before: string, limit: number): Promise<CallRecord[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive whole number');
+  checkStaleLimit(limit);
   const page = await collect(readIndex(run, CALLS_BY_STATUS, statusPartition(status), { newestFirst: false, before }), {
     limit,
     filtered: false,

@@ -1,7 +1,6 @@
 import type { BackfillJob } from '../../core/backfill';
-import type { Agent, ApiKeyRecord, CallRecord, ContactTombstone, DoNotCallEntry, HubSpotConnection } from '../../core/model';
-import { TERMINAL_STATUSES } from '../../core/model';
-import type { PacingState } from '../../core/model';
+import { indexPosition, statusOrderTime } from '../../core/call-listing';
+import type { Agent, ApiKeyRecord, CallRecord, ContactTombstone, DoNotCallEntry, HubSpotConnection, PacingState } from '../../core/model';
 import { fromAttributeMap, toAttributeMap, type Item } from './dynamo-codec';
 import { TABLE_KEYS } from './table-definition';
 
@@ -76,8 +75,8 @@ export const agentsPartition = (workspaceId: string) => `WORKSPACE#${workspaceId
 export const agentCallsPartition = (agentId: string) => `AGENT#${agentId}`;
 export const statusPartition = (status: string) => `STATUS#${status}`;
 
-/** Index sort keys end in `#<id>` so items with the same time still sort apart. */
-export const indexSortKey = (time: string, id: string) => `${time}#${id}`;
+/** Index sort keys are core's listing positions `<time>#<id>`. */
+export const indexSortKey = indexPosition;
 
 export function apiKeyItem(key: ApiKeyRecord): Item {
   return { ...toAttributeMap(key), ...keys.apiKey(key.keyHash) };
@@ -96,18 +95,6 @@ export function hubspotItem(connection: HubSpotConnection): Item {
   return { ...toAttributeMap(connection), ...keys.hubspot(connection.workspaceId) };
 }
 
-/**
- * Where a call sorts among calls of its status: a scheduled call by when its pending
- * attempt is due, so the sweeper finds lost jobs with one range query; others by their
- * last change.
- */
-function dueAt(call: CallRecord): string {
-  const last = call.attempts[call.attempts.length - 1];
-  if (call.status === 'scheduled' && last && !last.startedAt) return last.scheduledAt;
-  // Nothing is left to sweep or erase on an erased finished call: keep it out of every time range.
-  return call.erasedAt && TERMINAL_STATUSES.includes(call.status) ? `~${call.updatedAt}` : call.updatedAt;
-}
-
 export function callItem(call: CallRecord): Item {
   return {
     ...toAttributeMap(call),
@@ -115,7 +102,7 @@ export function callItem(call: CallRecord): Item {
     [CALLS_BY_AGENT.pk]: s(agentCallsPartition(call.agentId)),
     [CALLS_BY_AGENT.sk]: s(indexSortKey(call.createdAt, call.id)),
     [CALLS_BY_STATUS.pk]: s(statusPartition(call.status)),
-    [CALLS_BY_STATUS.sk]: s(indexSortKey(dueAt(call), call.id)),
+    [CALLS_BY_STATUS.sk]: s(indexSortKey(statusOrderTime(call), call.id)),
     [CALLS_BY_CONTACT.pk]: s(contactCallsPartition(call.workspaceId, call.portalId, call.contactId)),
     [CALLS_BY_CONTACT.sk]: s(call.id),
   };

@@ -17,7 +17,7 @@ import type { PacingState } from '../../core/model';
 import type { Store } from '../../core/ports';
 import { isConditionFailure, type Item } from './dynamo-codec';
 import { listCalls, listStaleCalls, type Readers } from './dynamo-call-listing';
-import { encodeCursor, decodeCursor } from './dynamo-cursor';
+import { encodeCursor, decodeCursor } from '../../core/page-cursor';
 import {
   AGENTS_BY_WORKSPACE,
   agentItem,

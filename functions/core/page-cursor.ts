@@ -2,7 +2,7 @@
 // so one handed back with different filters is refused instead of silently starting
 // somewhere unrelated. Failures are InvalidCursorError: the admin handler turns them
 // into a 400 on that parameter.
-import { InvalidCursorError } from '../../core/errors';
+import { InvalidCursorError } from './errors';
 
 export function encodeCursor(query: string, position: unknown): string {
   return Buffer.from(JSON.stringify({ q: query, p: position }), 'utf8').toString('base64url');
