@@ -51,7 +51,12 @@ export async function startGateway(opts: {
       send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     });
   });
-  server.keepAliveTimeout = 5000;
+  // A client reuses an idle keep-alive socket until just before the server's advertised
+  // timeout; a busy event loop can let the server close it first, and the client's next
+  // request (a POST is never retried) dies with ECONNRESET. A long server-side idle time
+  // (longer than HubSpot's, a tunnel's or fetch's own) makes the client the side that closes.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   // Malformed requests and oversized headers get a JSON answer too, never an empty one.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
