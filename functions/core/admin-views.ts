@@ -1,9 +1,10 @@
 // What the admin API answers, route by route: the typed reply views the admin handler
 // produces and the CLI and the console read, so a field is declared once. Field names are
 // the contract (docs/architecture.md): extend them, never rename. Secrets never appear in
-// a view: voice settings arrive here already redacted, access tokens and key hashes not at all.
+// a view: voice settings arrive here already redacted, access tokens and key hashes not at
+// all. Only model and outcome-stats types are imported, so the console's bundle and type
+// check take nothing else of the server.
 import type { AdminRouteName } from './admin-contract';
-import type { backfillView } from './backfill';
 import type {
   Agent,
   Attempt,
@@ -68,6 +69,9 @@ export interface AgentView extends Omit<Agent, 'voice' | 'pacing'> {
   webhookUrl?: string;
 }
 
+/** An agent in GET /admin/agents: always with its HubSpot webhook URL. */
+export type ListedAgentView = AgentView & { webhookUrl: string };
+
 export type AttemptView = Attempt;
 export type HistoryView = CallHistoryEntry;
 
@@ -112,7 +116,23 @@ export interface BackfillStartedView {
   until: string;
 }
 
-export type BackfillView = ReturnType<typeof backfillView>;
+/** A backfill's progress (core/backfill.ts backfillView); `done` once every page went through intake. */
+export interface BackfillView {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  found: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  error?: string;
+  agentId: string;
+  since: string;
+  until: string;
+  total: number | null;
+  pages: number;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export type DoNotCallView = DoNotCallEntry;
 
@@ -129,7 +149,7 @@ export interface AdminReplies {
   listApiKeys: Items<ApiKeyView>;
   revokeApiKey: undefined;
   createAgent: AgentView;
-  listAgents: Items<AgentView & { webhookUrl: string }>;
+  listAgents: Items<ListedAgentView>;
   getAgent: AgentView;
   replaceAgent: AgentView;
   deleteAgent: undefined;

@@ -1,7 +1,7 @@
 // Agents: created, listed (with the webhook URL to paste into HubSpot), read, replaced
 // (keeping the voice secrets the operator could not see) and deleted.
 import { webhookUrlFor } from '../../core/admin-contract';
-import type { AgentView, Items } from '../../core/admin-views';
+import type { AgentView, Items, ListedAgentView } from '../../core/admin-views';
 import { parseAgentInput, type AgentInput } from '../../core/agent-input';
 import { newId } from '../../core/call-id';
 import { isObject } from '../../core/json';
@@ -32,7 +32,7 @@ export const replaceAgent: UseCase<AgentView> = async (deps, { body, params }) =
   return reply(await agentView(deps, agent));
 };
 
-export const listAgents: UseCase<Items<AgentView & { webhookUrl: string }>> = async (deps, { host }) => {
+export const listAgents: UseCase<Items<ListedAgentView>> = async (deps, { host }) => {
   const agents = await deps.store.listAgents(DEFAULT_WORKSPACE);
   // Without PUBLIC_BASE_URL on AWS, the API's own host is the public base (one HTTP API serves both).
   const base = deps.publicBaseUrl || `https://${host}`;
