@@ -3,11 +3,33 @@
 // message and, when the server names one, the offending parameter.
 import type { RequestSigner } from './sigv4';
 
-// The records' shapes are the service's own: one definition for server and client.
+// The replies' shapes are the service's own (functions/core/admin-views.ts) and every URL
+// comes from the one route table (functions/core/admin-contract.ts): a route or a field
+// is declared once, for the server, this client and the console.
+import { ADMIN_API, type AdminRouteName, type AdminRouteParams, adminPath } from '../functions/core/admin-contract';
+import type {
+  AdminReplies,
+  AgentView,
+  ApiKeyCreatedView,
+  ApiKeyView,
+  AttemptView,
+  BackfillStartedView,
+  BackfillView,
+  CallCreatedView,
+  CallView,
+  DoNotCallAddedView,
+  DoNotCallView,
+  HistoryView,
+  HubSpotConnectionView,
+  OutcomesView,
+  Page,
+  TestCallView,
+} from '../functions/core/admin-views';
 import type { CallDefaults, CallStatus, VariableMapping } from '../functions/core/model';
 import { parseJson } from '../functions/core/json';
 export type { CallDefaults, CallStatus, VariableMapping };
 
+/** What POST /admin/agents and PUT /admin/agents/{id} take. */
 export interface AgentBody {
   name: string;
   timezone: string;
@@ -17,90 +39,22 @@ export interface AgentBody {
   voice: { provider: string; [setting: string]: unknown };
   writeBackToHubSpot?: boolean;
   useContactTimezone?: boolean;
+  doNotCallProperty?: string;
   pacing?: { maxLiveCalls?: number | null; callsPerSecond?: number | null };
 }
 
-export interface Agent extends AgentBody {
-  id: string;
-  createdAt?: string;
-  updatedAt?: string;
-}
-
-export interface ApiKeyCreated {
-  id: string;
-  name: string;
-  key: string;
-  createdAt?: string;
-}
-
-export interface HubSpotConnection {
-  portalId: string;
-  status: string;
-  connectedAt?: string;
-  timeZone?: string | null;
-  signatureVerification?: boolean;
-}
-
-export interface Attempt {
-  number: number;
-  scheduledAt: string;
-  startedAt?: string;
-  endedAt?: string;
-  outcome?: string;
-  reason?: string;
-  durationSeconds?: number;
-  providerReason?: string;
-  /** Set while the attempt waits for a pacing slot or start. */
-  waiting?: { since: string; reason: string };
-}
-
-export interface HistoryEntry {
-  at: string;
-  status: CallStatus;
-  reason: string;
-}
-
-export interface Call {
-  id: string;
-  agentId: string;
-  portalId: string;
-  contactId: string;
-  to?: string | null;
-  variables: Record<string, string>;
-  missingVariables?: string[];
-  status: CallStatus;
-  reason: string;
-  attempts: Attempt[];
-  history?: HistoryEntry[];
-  settings?: { window?: { min: string; max: string }; carryOver?: boolean; numOfRetries?: number; gapHours?: number[] };
-  timezone?: string;
-  createdAt?: string;
-  updatedAt?: string;
-  /** A test call placed by an operator (no HubSpot contact). */
-  test?: boolean;
-}
-
-export interface CallCreated {
-  callId: string;
-  status: CallStatus;
-  reason: string;
-}
-
-export interface BackfillProgress {
-  id: string;
-  status: 'running' | 'done' | 'failed';
-  found: number;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  error?: string;
-  total?: number | null;
-}
-
-export interface CallPage {
-  items: Call[];
-  nextCursor: string | null;
-}
+// The names the CLI's commands read, each the admin API's own view.
+export type Agent = AgentView;
+export type ApiKeyCreated = ApiKeyCreatedView;
+export type ApiKeySummary = ApiKeyView;
+export type HubSpotConnection = HubSpotConnectionView;
+export type Attempt = AttemptView;
+export type HistoryEntry = HistoryView;
+export type Call = CallView;
+export type CallCreated = CallCreatedView;
+export type BackfillProgress = BackfillView;
+export type CallPage = Page<CallView>;
+export type OutcomeStats = OutcomesView;
 
 export interface CallQuery {
   agentId?: string;
@@ -114,14 +68,6 @@ export interface CallQuery {
   /** A contact id or a phone number. */
   q?: string;
 }
-
-export interface ApiKeySummary {
-  id: string;
-  name: string;
-  createdAt: string;
-}
-
-export type { OutcomeStats } from '../functions/core/outcome-stats';
 
 /** The admin API answered with an error. */
 export class AdminApiError extends Error {
@@ -165,101 +111,110 @@ export class AdminClient {
   }
 
   createApiKey(name: string): Promise<ApiKeyCreated> {
-    return this.request('POST', '/admin/api-keys', { body: { name } });
+    return this.call('createApiKey', {}, { body: { name } });
   }
 
   async listApiKeys(): Promise<ApiKeySummary[]> {
-    return (await this.request<{ items: ApiKeySummary[] }>('GET', '/admin/api-keys')).items;
+    return (await this.call('listApiKeys', {})).items;
   }
 
   async revokeApiKey(id: string): Promise<void> {
-    await this.request('DELETE', `/admin/api-keys/${encodeURIComponent(id)}`);
+    await this.call('revokeApiKey', { id });
   }
 
-  outcomeStats(days = 30): Promise<import('../functions/core/outcome-stats').OutcomeStats> {
-    return this.request('GET', '/admin/stats/outcomes', { query: { days: String(days) } });
+  outcomeStats(days = 30): Promise<OutcomeStats> {
+    return this.call('outcomeStats', {}, { query: { days: String(days) } });
   }
 
   createAgent(body: AgentBody | Record<string, unknown>): Promise<Agent> {
-    return this.request('POST', '/admin/agents', { body });
+    return this.call('createAgent', {}, { body });
   }
 
   async listAgents(): Promise<Agent[]> {
-    const page = await this.request<{ items: Agent[] }>('GET', '/admin/agents');
-    return page.items;
+    return (await this.call('listAgents', {})).items;
   }
 
   getAgent(id: string): Promise<Agent> {
-    return this.request('GET', `/admin/agents/${encodeURIComponent(id)}`);
+    return this.call('getAgent', { id });
   }
 
   updateAgent(id: string, body: AgentBody | Record<string, unknown>): Promise<Agent> {
-    return this.request('PUT', `/admin/agents/${encodeURIComponent(id)}`, { body });
+    return this.call('replaceAgent', { id }, { body });
   }
 
   async deleteAgent(id: string): Promise<void> {
-    await this.request('DELETE', `/admin/agents/${encodeURIComponent(id)}`);
+    await this.call('deleteAgent', { id });
   }
 
   connectHubSpot(input: { accessToken: string; clientSecret?: string }): Promise<HubSpotConnection> {
-    return this.request('PUT', '/admin/integrations/hubspot', { body: input });
+    return this.call('connectHubSpot', {}, { body: input });
   }
 
   getHubSpotConnection(): Promise<HubSpotConnection> {
-    return this.request('GET', '/admin/integrations/hubspot');
+    return this.call('getHubSpotConnection', {});
   }
 
   listCalls(query: CallQuery = {}): Promise<CallPage> {
-    return this.request('GET', '/admin/calls', {
-      query: {
-        agent_id: query.agentId,
-        status: query.status,
-        limit: query.limit?.toString(),
-        cursor: query.cursor,
-        from: query.from,
-        to: query.to,
-        q: query.q,
+    return this.call(
+      'listCalls',
+      {},
+      {
+        query: {
+          agent_id: query.agentId,
+          status: query.status,
+          limit: query.limit?.toString(),
+          cursor: query.cursor,
+          from: query.from,
+          to: query.to,
+          q: query.q,
+        },
       },
-    });
+    );
   }
 
   getCall(id: string): Promise<Call> {
-    return this.request('GET', `/admin/calls/${encodeURIComponent(id)}`);
+    return this.call('getCall', { id });
   }
 
   cancelCall(id: string): Promise<Call> {
-    return this.request('POST', `/admin/calls/${encodeURIComponent(id)}/cancel`);
+    return this.call('cancelCall', { id });
   }
 
-  testCall(agentId: string, body: { to: string; variables?: Record<string, string> }): Promise<CallCreated> {
-    return this.request('POST', `/admin/agents/${encodeURIComponent(agentId)}/test-call`, { body });
+  testCall(agentId: string, body: { to: string; variables?: Record<string, string> }): Promise<TestCallView> {
+    return this.call('testCall', { id: agentId }, { body });
   }
 
   createCall(body: { agentId: string; contactId: string }): Promise<CallCreated> {
-    return this.request('POST', '/admin/calls', { body });
+    return this.call('createCall', {}, { body });
   }
 
-  startBackfill(body: { agentId: string; since: string; until?: string }): Promise<{ id: string }> {
-    return this.request('POST', '/admin/backfill', { body });
+  startBackfill(body: { agentId: string; since: string; until?: string }): Promise<BackfillStartedView> {
+    return this.call('startBackfill', {}, { body });
   }
 
   getBackfill(id: string): Promise<BackfillProgress> {
-    return this.request('GET', `/admin/backfill/${encodeURIComponent(id)}`);
+    return this.call('getBackfill', { id });
   }
 
-  addDoNotCall(numbers: string[], reason?: string): Promise<{ added: number; invalid: { number: string; reason: string }[] }> {
-    return this.request('POST', '/admin/do-not-call', { body: { numbers, ...(reason ? { reason } : {}) } });
+  addDoNotCall(numbers: string[], reason?: string): Promise<DoNotCallAddedView> {
+    return this.call('addDoNotCall', {}, { body: { numbers, ...(reason ? { reason } : {}) } });
   }
 
-  listDoNotCall(query: { limit?: number; cursor?: string } = {}): Promise<{
-    items: { number: string; reason?: string; addedAt: string }[];
-    nextCursor: string | null;
-  }> {
-    return this.request('GET', '/admin/do-not-call', { query: { limit: query.limit?.toString(), cursor: query.cursor } });
+  listDoNotCall(query: { limit?: number; cursor?: string } = {}): Promise<Page<DoNotCallView>> {
+    return this.call('listDoNotCall', {}, { query: { limit: query.limit?.toString(), cursor: query.cursor } });
   }
 
   async removeDoNotCall(number: string): Promise<void> {
-    await this.request('DELETE', `/admin/do-not-call/${encodeURIComponent(number)}`);
+    await this.call('removeDoNotCall', { number });
+  }
+
+  /** One route of the table, its reply typed as that route's view. */
+  private call<K extends AdminRouteName>(
+    name: K,
+    params: AdminRouteParams<K>,
+    opts: { body?: unknown; query?: Record<string, string | undefined> } = {},
+  ): Promise<AdminReplies[K]> {
+    return this.request(ADMIN_API[name].method, adminPath(name, params), opts);
   }
 
   private async request<T>(

@@ -1,7 +1,8 @@
 // Agents: list with the webhook URL to paste into HubSpot, create and edit. Validation is
 // the API's own: its message is shown beside the field it names.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api } from './api';
+import type { AgentView, ListedAgentView } from '../../functions/core/admin-views';
+import { ApiError, adminApi } from './api';
 import { navigate } from './router';
 import { Empty, ErrorBox, FieldError, Link } from './ui';
 
@@ -26,10 +27,10 @@ export function CopyButton(props: { text: string; label: string }) {
 }
 
 export function AgentsView() {
-  const [agents, setAgents] = useState<any[] | undefined>();
+  const [agents, setAgents] = useState<ListedAgentView[] | undefined>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    api('GET', '/admin/agents').then((r) => setAgents(r.items), setError);
+    adminApi('listAgents', {}).then((r) => setAgents(r.items), setError);
   }, []);
   return (
     <section>
@@ -61,16 +62,16 @@ export function AgentsView() {
   );
 }
 
-function toForm(a: any) {
+function toForm(a: AgentView | undefined) {
   const { provider = 'simulator', webhookUrl: _w, ...voice } = a?.voice ?? {};
-  const d = a?.callDefaults ?? {};
+  const d: NonNullable<AgentView['callDefaults']> = a?.callDefaults ?? {};
   return {
     name: a?.name ?? '',
     timezone: a?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
     defaultCountry: a?.defaultCountry ?? '',
     provider,
     voice: Object.keys(voice).length ? JSON.stringify(voice, null, 2) : '',
-    variables: (a?.variables ?? [{ name: 'firstname', field: 'firstname' }]).map((v: any) => `${v.name}=${v.field}`).join('\n'),
+    variables: (a?.variables ?? [{ name: 'firstname', field: 'firstname' }]).map((v) => `${v.name}=${v.field}`).join('\n'),
     min: d.min_trigger_time ?? '',
     max: d.max_trigger_time ?? '',
     carryOver: d.carry_over ?? true,
@@ -87,7 +88,7 @@ export function AgentEditView(props: { id?: string }) {
   const [saving, setSaving] = useState(false);
   useEffect(() => {
     if (props.id)
-      api('GET', `/admin/agents/${encodeURIComponent(props.id)}`).then(
+      adminApi('getAgent', { id: props.id }).then(
         (a) => (setForm(toForm(a)), setLoaded(true)),
         (e) => setError(e),
       );
@@ -133,7 +134,7 @@ export function AgentEditView(props: { id?: string }) {
     };
     setSaving(true);
     try {
-      await api(props.id ? 'PUT' : 'POST', props.id ? `/admin/agents/${encodeURIComponent(props.id)}` : '/admin/agents', body);
+      await (props.id ? adminApi('replaceAgent', { id: props.id }, { body }) : adminApi('createAgent', {}, { body }));
       navigate('/agents');
     } catch (err) {
       setError(err as Error);

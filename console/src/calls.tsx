@@ -1,10 +1,12 @@
 // Calls: the list (filters, search, pages, polling for new calls) and one call's timeline.
 import { useEffect, useState } from 'preact/hooks';
-import { api, query } from './api';
+import type { AgentView, AttemptView, CallView as Call, HistoryView, Page } from '../../functions/core/admin-views';
+import { CALL_STATUSES } from '../../functions/core/model';
+import { adminApi } from './api';
 import { navigate } from './router';
 import { Empty, ErrorBox, Link, Status, when } from './ui';
 
-const STATUSES = ['scheduled', 'dialing', 'completed', 'failed', 'skipped', 'cancelled'];
+const STATUSES = CALL_STATUSES;
 const POLL_MS = 5000;
 
 interface Filters {
@@ -26,14 +28,14 @@ export function CallsView(props: { search: string }) {
   const params = new URLSearchParams(props.search);
   const filters: Filters = Object.fromEntries([...params].filter(([k]) => ['agent_id', 'status', 'from', 'to', 'q'].includes(k)));
   const [cursors, setCursors] = useState<string[]>([]);
-  const [page, setPage] = useState<{ items: any[]; nextCursor: string | null } | undefined>();
-  const [agents, setAgents] = useState<any[]>([]);
+  const [page, setPage] = useState<Page<Call> | undefined>();
+  const [agents, setAgents] = useState<AgentView[]>([]);
   const [error, setError] = useState<unknown>();
   const cursor = cursors[cursors.length - 1];
   const key = props.search;
 
   useEffect(() => {
-    api('GET', '/admin/agents').then(
+    adminApi('listAgents', {}).then(
       (r) => setAgents(r.items),
       () => undefined,
     );
@@ -42,17 +44,20 @@ export function CallsView(props: { search: string }) {
   useEffect(() => {
     let live = true;
     const load = () =>
-      api(
-        'GET',
-        `/admin/calls${query({
-          agent_id: filters.agent_id,
-          status: filters.status,
-          from: dayStart(filters.from),
-          to: dayStart(filters.to, 1),
-          q: filters.q,
-          limit: '25',
-          cursor,
-        })}`,
+      adminApi(
+        'listCalls',
+        {},
+        {
+          query: {
+            agent_id: filters.agent_id,
+            status: filters.status,
+            from: dayStart(filters.from),
+            to: dayStart(filters.to, 1),
+            q: filters.q,
+            limit: '25',
+            cursor,
+          },
+        },
       ).then(
         (r) => live && (setPage(r), setError(undefined)),
         (e) => live && setError(e),
@@ -178,14 +183,14 @@ export function CallsView(props: { search: string }) {
 }
 
 export function CallView(props: { id: string }) {
-  const [call, setCall] = useState<any>();
+  const [call, setCall] = useState<Call | undefined>();
   const [portal, setPortal] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const load = () => api('GET', `/admin/calls/${encodeURIComponent(props.id)}`).then(setCall, setError);
+  const load = () => adminApi('getCall', { id: props.id }).then(setCall, setError);
   useEffect(() => {
     void load();
-    api('GET', '/admin/integrations/hubspot').then(
+    adminApi('getHubSpotConnection', {}).then(
       (c) => setPortal(c.portalId),
       () => undefined,
     );
@@ -197,7 +202,7 @@ export function CallView(props: { id: string }) {
     if (!window.confirm('Cancel this call? No further attempt will be made.')) return;
     setBusy(true);
     try {
-      setCall(await api('POST', `/admin/calls/${encodeURIComponent(props.id)}/cancel`));
+      setCall(await adminApi('cancelCall', { id: props.id }));
       setError(undefined);
     } catch (e) {
       setError(e);
@@ -216,10 +221,11 @@ export function CallView(props: { id: string }) {
       </section>
     );
   // Decisions and attempts on one time line, oldest first.
-  const events = [
-    ...call.history.map((h: any) => ({ at: h.at, kind: 'decision', h })),
-    ...call.attempts.map((a: any) => ({ at: a.endedAt ?? a.startedAt ?? a.scheduledAt, kind: 'attempt', a })),
-  ].sort((x, y) => String(x.at).localeCompare(String(y.at)));
+  const events: ({ at: string; kind: 'decision'; h: HistoryView } | { at: string; kind: 'attempt'; a: AttemptView })[] = [
+    ...call.history.map((h) => ({ at: h.at, kind: 'decision' as const, h })),
+    ...call.attempts.map((a) => ({ at: a.endedAt ?? a.startedAt ?? a.scheduledAt, kind: 'attempt' as const, a })),
+  ];
+  events.sort((x, y) => String(x.at).localeCompare(String(y.at)));
   const portalId = call.portalId || portal;
   return (
     <section>
@@ -261,7 +267,7 @@ export function CallView(props: { id: string }) {
             </dd>
           </>
         )}
-        {call.missingVariables?.length > 0 && (
+        {call.missingVariables.length > 0 && (
           <>
             <dt>Missing in HubSpot</dt>
             <dd>{call.missingVariables.join(', ')}</dd>

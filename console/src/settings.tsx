@@ -1,17 +1,25 @@
 // Set-up views: HubSpot connection, API keys, the do-not-call list.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, query } from './api';
+import type {
+  ApiKeyCreatedView,
+  ApiKeyView,
+  DoNotCallAddedView,
+  DoNotCallView as DoNotCallEntry,
+  HubSpotConnectionView,
+  Page,
+} from '../../functions/core/admin-views';
+import { ApiError, adminApi } from './api';
 import { CopyButton } from './agents';
 import { Empty, ErrorBox, FieldError, when } from './ui';
 
 export function HubSpotView() {
-  const [conn, setConn] = useState<any>();
+  const [conn, setConn] = useState<HubSpotConnectionView | undefined>();
   const [missing, setMissing] = useState<string | undefined>();
   const [error, setError] = useState<ApiError | Error | undefined>();
   const [token, setToken] = useState('');
   const [secret, setSecret] = useState('');
   const load = () =>
-    api('GET', '/admin/integrations/hubspot').then(
+    adminApi('getHubSpotConnection', {}).then(
       (c) => (setConn(c), setMissing(undefined)),
       (e) => (e instanceof ApiError && e.status === 404 ? setMissing(e.message) : setError(e)),
     );
@@ -19,7 +27,7 @@ export function HubSpotView() {
   async function connect(e: Event) {
     e.preventDefault();
     try {
-      setConn(await api('PUT', '/admin/integrations/hubspot', { accessToken: token, ...(secret ? { clientSecret: secret } : {}) }));
+      setConn(await adminApi('connectHubSpot', {}, { body: { accessToken: token, ...(secret ? { clientSecret: secret } : {}) } }));
       setMissing(undefined);
       setError(undefined);
       setToken('');
@@ -73,16 +81,16 @@ export function HubSpotView() {
 }
 
 export function ApiKeysView() {
-  const [keys, setKeys] = useState<any[] | undefined>();
-  const [created, setCreated] = useState<any>();
+  const [keys, setKeys] = useState<ApiKeyView[] | undefined>();
+  const [created, setCreated] = useState<ApiKeyCreatedView | undefined>();
   const [name, setName] = useState('');
   const [error, setError] = useState<ApiError | Error | undefined>();
-  const load = () => api('GET', '/admin/api-keys').then((r) => setKeys(r.items), setError);
+  const load = () => adminApi('listApiKeys', {}).then((r) => setKeys(r.items), setError);
   useEffect(() => void load(), []);
   async function create(e: Event) {
     e.preventDefault();
     try {
-      setCreated(await api('POST', '/admin/api-keys', { name }));
+      setCreated(await adminApi('createApiKey', {}, { body: { name } }));
       setName('');
       setError(undefined);
       await load();
@@ -90,10 +98,10 @@ export function ApiKeysView() {
       setError(err as Error);
     }
   }
-  async function revoke(k: any) {
+  async function revoke(k: ApiKeyView) {
     if (!window.confirm(`Revoke the key "${k.name}"? Webhooks using it will be refused at once.`)) return;
     try {
-      await api('DELETE', `/admin/api-keys/${encodeURIComponent(k.id)}`);
+      await adminApi('revokeApiKey', { id: k.id });
       if (created?.id === k.id) setCreated(undefined);
       await load();
     } catch (err) {
@@ -128,7 +136,7 @@ export function ApiKeysView() {
       {keys && keys.length === 0 && <Empty>No API keys yet.</Empty>}
       {keys && keys.length > 0 && (
         <div class="table-wrap">
-          <table>
+          <table class="cards">
             <thead>
               <tr>
                 <th>Name</th>
@@ -163,16 +171,16 @@ export function ApiKeysView() {
 }
 
 export function DoNotCallView() {
-  const [page, setPage] = useState<any>();
+  const [page, setPage] = useState<Page<DoNotCallEntry> | undefined>();
   const [cursors, setCursors] = useState<string[]>([]);
   const [unavailable, setUnavailable] = useState(false);
   const [numbers, setNumbers] = useState('');
   const [reason, setReason] = useState('');
-  const [result, setResult] = useState<any>();
+  const [result, setResult] = useState<DoNotCallAddedView | undefined>();
   const [error, setError] = useState<ApiError | Error | undefined>();
   const cursor = cursors[cursors.length - 1];
   const load = () =>
-    api('GET', `/admin/do-not-call${query({ limit: '50', cursor })}`).then(setPage, (e) =>
+    adminApi('listDoNotCall', {}, { query: { limit: '50', cursor } }).then(setPage, (e) =>
       e instanceof ApiError && e.status === 404 && e.code === 'not_found' ? setUnavailable(true) : setError(e),
     );
   useEffect(() => void load(), [cursor]);
@@ -183,7 +191,7 @@ export function DoNotCallView() {
         .split(/[\n,;]+/)
         .map((n) => n.trim())
         .filter(Boolean);
-      setResult(await api('POST', '/admin/do-not-call', { numbers: list, ...(reason ? { reason } : {}) }));
+      setResult(await adminApi('addDoNotCall', {}, { body: { numbers: list, ...(reason ? { reason } : {}) } }));
       setNumbers('');
       setError(undefined);
       await load();
@@ -193,7 +201,7 @@ export function DoNotCallView() {
   }
   async function remove(n: string) {
     try {
-      await api('DELETE', `/admin/do-not-call/${encodeURIComponent(n)}`);
+      await adminApi('removeDoNotCall', { number: n });
       await load();
     } catch (err) {
       setError(err as Error);
@@ -229,13 +237,13 @@ export function DoNotCallView() {
       {result && (
         <p role="status">
           Added {result.added}.{' '}
-          {result.invalid?.length > 0 && `Not added: ${result.invalid.map((i: any) => `${i.number} (${i.reason})`).join('; ')}`}
+          {result.invalid.length > 0 && `Not added: ${result.invalid.map((i) => `${i.number} (${i.reason})`).join('; ')}`}
         </p>
       )}
       {page && page.items.length === 0 && <Empty>The list is empty.</Empty>}
       {page && page.items.length > 0 && (
         <div class="table-wrap">
-          <table>
+          <table class="cards">
             <thead>
               <tr>
                 <th>Number</th>
@@ -247,7 +255,7 @@ export function DoNotCallView() {
               </tr>
             </thead>
             <tbody>
-              {page.items.map((i: any) => (
+              {page.items.map((i) => (
                 <tr>
                   <td data-label="Number">{i.number}</td>
                   <td data-label="Reason">{i.reason ?? ''}</td>
@@ -267,7 +275,12 @@ export function DoNotCallView() {
         <button type="button" class="secondary" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
           Previous page
         </button>
-        <button type="button" class="secondary" disabled={!page?.nextCursor} onClick={() => setCursors([...cursors, page.nextCursor])}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={!page?.nextCursor}
+          onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}
+        >
           Next page
         </button>
       </nav>

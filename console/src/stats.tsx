@@ -1,7 +1,8 @@
 // Outcomes per day for the last 30 days, as stacked bars drawn with plain elements (no
 // chart library: a few divs carry this chart) and a table with the same numbers.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from './api';
+import type { OutcomesView } from '../../functions/core/admin-views';
+import { adminApi } from './api';
 import { Empty, ErrorBox } from './ui';
 
 const SERIES = [
@@ -14,13 +15,13 @@ const SERIES = [
 ] as const;
 
 export function StatsView() {
-  const [stats, setStats] = useState<any>();
+  const [stats, setStats] = useState<OutcomesView | undefined>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    api('GET', '/admin/stats/outcomes?days=30').then(setStats, setError);
+    adminApi('outcomeStats', {}, { query: { days: '30' } }).then(setStats, setError);
   }, []);
   if (!stats) return <section>{error ? <ErrorBox error={error} /> : <p>Loading…</p>}</section>;
-  const max = Math.max(1, ...stats.days.map((d: any) => SERIES.reduce((n, [k]) => n + d[k], 0)));
+  const max = Math.max(1, ...stats.days.map((d) => SERIES.reduce((n, [k]) => n + d[k], 0)));
   const rate = stats.connectRate === null ? '—' : `${Math.round(stats.connectRate * 100)} %`;
   return (
     <section>
@@ -40,7 +41,7 @@ export function StatsView() {
       </p>
       {stats.attempts + stats.totals.skipped === 0 && <Empty>No attempt has settled in the last 30 days.</Empty>}
       <div class="chart" role="img" aria-label="Outcomes per day, stacked bars">
-        {stats.days.map((d: any) => (
+        {stats.days.map((d) => (
           <div class="bar" title={`${d.day}: ${SERIES.map(([k, l]) => `${l} ${d[k]}`).join(', ')}`}>
             {SERIES.map(([k, label]) => (d[k] ? <div class={`seg o-${label}`} style={{ height: `${(d[k] / max) * 100}%` }} /> : null))}
           </div>
@@ -57,7 +58,7 @@ export function StatsView() {
             </tr>
           </thead>
           <tbody>
-            {[...stats.days].reverse().map((d: any) => (
+            {[...stats.days].reverse().map((d) => (
               <tr>
                 <td>{d.day}</td>
                 {SERIES.map(([k]) => (

@@ -4,6 +4,7 @@
 export { callbackKey } from '../adapters/voice/callback-key';
 export { effectivePacing } from '../adapters/voice/registry';
 import { buildAgentWebhookUrl, perCallWebhookUrl } from '../core/callback-url';
+import type { AgentView } from '../core/admin-views';
 import type { Agent } from '../core/model';
 import type { Store } from '../core/ports';
 import { callbackKey } from '../adapters/voice/callback-key';
@@ -13,7 +14,7 @@ import { effectivePacing, redactVoiceConfig, voiceProvider } from '../adapters/v
 // voice.webhookUrl (the URL to paste into the platform, or the one hubdial hands it per
 // call without call_id/attempt/token), and the pacing in effect.
 
-export async function voiceView(store: Store, publicBaseUrl: string, agent: Agent) {
+export async function voiceView(store: Store, publicBaseUrl: string, agent: Agent): Promise<AgentView> {
   const provider = voiceProvider(agent.voice.provider);
   const name = agent.voice.provider;
   let webhookUrl: string;

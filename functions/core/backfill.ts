@@ -8,6 +8,9 @@ import type { ContactSearchPage } from './ports';
 export const BACKFILL_STATUSES = ['running', 'done', 'failed'] as const;
 export type BackfillStatus = (typeof BACKFILL_STATUSES)[number];
 
+/** The queue task kind that runs one page of a backfill. */
+export const BACKFILL_PAGE_TASK = 'backfill-page';
+
 /** HubSpot's search: at most 100 results a page (we ask for 100) ... */
 export const SEARCH_PAGE_SIZE = 100;
 /** ... and no paging past 10,000 results of one query (a 400), so a fuller range is split. */

@@ -3,6 +3,7 @@
 // idempotent (the call id is derived from the contact), and the job only advances with
 // a version-conditional write, so a second run of the same page adds no counts.
 import {
+  BACKFILL_PAGE_TASK,
   type BackfillJob,
   failBackfill,
   recordPage,
@@ -20,7 +21,7 @@ import type { ContactProperties, ContactSearchPage, HubSpotApi } from '../core/p
 import type { AppDeps } from '../commons/deps';
 import { logger } from '../commons/logger';
 
-export const BACKFILL_PAGE_TASK = 'backfill-page';
+export { BACKFILL_PAGE_TASK };
 
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>;
 

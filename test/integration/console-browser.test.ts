@@ -45,6 +45,8 @@ describeWithChromium('console in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(SHOTS, `${name}-390.png`), fullPage: true });
+    // Readable at 390 px: the page itself never scrolls sideways (wide tables scroll in their own box).
+    expect({ view: name, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({ view: name, width: 390 });
     await page.setViewportSize({ width: 1280, height: 900 });
   }
   const nav = (label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
