@@ -5,6 +5,8 @@ import { generateApiKey, hashApiKey } from '../core/api-key';
 import { ID_PATTERN, newId } from '../core/call-id';
 import { cancelCall, pendingAttempt } from '../core/call-state';
 import { updateCall } from '../core/call-updates';
+import { callView } from '../core/call-view';
+import { notifyTargetView } from '../core/notify-target';
 import { HubSpotError, InvalidCursorError } from '../core/errors';
 import { isObject } from '../core/json';
 import { connectHubSpot } from '../core/hubspot-connection';
@@ -14,6 +16,7 @@ import { parseCallSearch } from '../core/call-search';
 import { outcomesPerDay } from '../core/outcome-stats';
 import { awsDeps, type AppDeps } from '../commons/deps';
 import { voiceView } from '../commons/voice';
+import { queueFollowUps } from './tasks/dispatch-follow-ups';
 import { addToDoNotCall, listDoNotCall, removeFromDoNotCall } from './admin-do-not-call';
 import { errorReply, json, jsonObjectBody, queryOf, type HttpEvent, type HttpResult } from '../commons/http';
 import { lambdaHandler } from '../commons/lambda-handler';
@@ -152,7 +155,7 @@ function agentInput(deps: Deps, event: HttpEvent, existing?: Agent): { ok: true;
   if (existing && isObject(body.voice) && body.voice.provider === existing.voice.provider) {
     body.voice = keepStoredVoiceSettings(deps, body.voice, existing.voice);
   }
-  const parsed = parseAgentInput(body, deps.voiceSettings.validate);
+  const parsed = parseAgentInput(body, deps.voiceSettings.validate, existing?.notify);
   if (!parsed.ok) return { ok: false, reply: errorReply(400, 'invalid_parameter', parsed.error.message, parsed.error.parameter) };
   return parsed;
 }
@@ -259,7 +262,9 @@ async function getCall(deps: Deps, _event: HttpEvent, id: string): Promise<HttpR
 async function cancel(deps: Deps, _event: HttpEvent, id: string): Promise<HttpResult> {
   const now = deps.now();
   let pending: number | undefined;
+  let before: CallRecord | undefined;
   const result = await updateCall(deps.store, id, (call) => {
+    before = call;
     if (call.workspaceId !== DEFAULT_WORKSPACE) return { unchanged: 'not found' };
     pending = pendingAttempt(call)?.number;
     return cancelCall(call, now);
@@ -267,6 +272,7 @@ async function cancel(deps: Deps, _event: HttpEvent, id: string): Promise<HttpRe
   if (result.status === 'not-found' || result.call.workspaceId !== DEFAULT_WORKSPACE) return callNotFound(id);
   if (result.status === 'unchanged') return errorReply(409, 'not_cancellable', `call ${id} cannot be cancelled: ${result.reason}`);
   if (pending !== undefined) await deps.dispatcher.cancel({ callId: id, attempt: pending });
+  await queueFollowUps(deps, before, result.call);
   logger.info('call cancelled', { ...callLogKeys(result.call), status: result.call.status, reason: result.call.reason });
   return json(200, callView(result.call));
 }
@@ -296,8 +302,9 @@ function pathId(raw: string | undefined): string | undefined {
   }
 }
 
-function agentView(deps: Deps, agent: Agent) {
-  return voiceView(deps.store, deps.publicBaseUrl ?? '', agent);
+async function agentView(deps: Deps, agent: Agent) {
+  const view = await voiceView(deps.store, deps.publicBaseUrl ?? '', agent);
+  return agent.notify ? { ...view, notify: notifyTargetView(agent.notify) } : view;
 }
 
 function connectionView(c: { portalId: string; status: string; connectedAt: string; timeZone?: string; clientSecret?: string }) {
@@ -310,27 +317,7 @@ function connectionView(c: { portalId: string; status: string; connectedAt: stri
   };
 }
 
-/** The contract fields (docs/architecture.md) first, then the explanation (history) an operator reads. */
-export function callView(call: CallRecord) {
-  return {
-    id: call.id,
-    agentId: call.agentId,
-    portalId: call.portalId,
-    contactId: call.contactId,
-    to: call.to ?? null,
-    variables: call.variables,
-    missingVariables: call.missingVariables ?? [],
-    status: call.status,
-    reason: call.reason,
-    attempts: call.attempts,
-    history: call.history,
-    settings: call.settings,
-    timezone: call.timezone,
-    createdAt: call.createdAt,
-    updatedAt: call.updatedAt,
-    test: call.test === true,
-  };
-}
+export { callView };
 
 function agentNotFound(id: string): HttpResult {
   return errorReply(404, 'agent_not_found', `agent ${id} was not found`);
