@@ -50,6 +50,12 @@ export interface Attempt {
   reason?: string;
   durationSeconds?: number;
   providerReason?: string;
+  providerCallId?: string;
+  summary?: string;
+  transcript?: string;
+  recordingUrl?: string;
+  /** The HubSpot Call engagement written for this attempt. */
+  hubspotCallId?: string;
   /** Set while the attempt waits for a pacing slot or start. */
   waiting?: { since: string; reason: string };
 }
