@@ -75,7 +75,8 @@ export function parseAgentInput(
     ok: true,
     value: {
       ...(doNotCallProperty ? { doNotCallProperty } : {}),
-      ...(notify.value ? { notify: notify.value } : {}),
+      // null switches notifications off on a PUT (left out, the stored target stays).
+      ...(notify.value ? { notify: notify.value } : body.notify === null ? { notify: undefined } : {}),
       name: name.output,
       timezone,
       defaultCountry,

@@ -317,5 +317,12 @@ describe('what the call produced', () => {
     const { id: _id, createdAt: _c, updatedAt: _u, workspaceId: _w, ...input } = agent.body;
     expect((await t.admin('PUT', `/admin/agents/${agentId}`, input)).status).toBe(200);
     expect((await t.stack.deps.store.getAgent(agentId))?.notify?.secret).toBe(receiver.secret);
+    // null switches notifications off.
+    const other = await t.admin('POST', '/admin/agents', { ...base, notify: { url: 'https://hooks.example.com/h', secret: 'b'.repeat(20) } });
+    expect(other.status).toBe(201);
+    const off = await t.admin('PUT', `/admin/agents/${other.body.id}`, { ...base, notify: null });
+    expect(off.status).toBe(200);
+    expect(off.body).not.toHaveProperty('notify');
+    expect((await t.stack.deps.store.getAgent(other.body.id))?.notify).toBeUndefined();
   });
 });
