@@ -1,21 +1,10 @@
 // The operator's notification endpoint over plain fetch: one signed POST, bounded by a
 // timeout so an endpoint that hangs holds a queue worker only briefly.
+import { NotifyError } from '../../core/errors';
 import type { Notifier } from '../../core/ports';
 import { SIGNATURE_HEADER, signBody } from '../voice/signing';
 
 export const NOTIFY_TIMEOUT_MS = 5000;
-
-/** Why a delivery did not land; every one is worth another try later (the task bounds the tries). */
-export class NotifyError extends Error {
-  override readonly name = 'NotifyError';
-  constructor(
-    message: string,
-    readonly status?: number,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
 
 export function createWebhookNotifier(opts: { timeoutMs?: number } = {}): Notifier {
   const timeoutMs = opts.timeoutMs ?? NOTIFY_TIMEOUT_MS;

@@ -6,16 +6,16 @@ import { updateCall } from '../../core/call-updates';
 import { MAX_NOTIFY_TRIES, parseNotifyTask, retryDelaySeconds, withHistoryNote, type NotifyTask } from '../../core/follow-ups';
 import type { QueueTask } from '../../core/model';
 import { notificationEvent } from '../../core/notification-event';
-import type { Notifier } from '../../core/ports';
-import { createWebhookNotifier, NotifyError } from '../../adapters/notify/notify-webhook';
-import { printableUrl } from '../../adapters/voice/redact';
+import { NotifyError } from '../../core/errors';
+import { notifyTargetView } from '../../core/notify-target';
 import type { AppDeps } from '../../commons/deps';
+import { notifierOf } from '../../commons/notifier';
 import { callLogKeys, logger } from '../../commons/logger';
 
 type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'now' | 'notifier'>;
 
 export function notifyTaskHandler(deps: Deps) {
-  const notifier: Notifier = deps.notifier ?? createWebhookNotifier();
+  const notifier = notifierOf(deps);
   return async (raw: QueueTask): Promise<void> => {
     const task = parseNotifyTask(raw);
     if (!task) {
@@ -34,7 +34,7 @@ export function notifyTaskHandler(deps: Deps) {
       logger.info('notification delivered', ids);
     } catch (err) {
       if (!(err instanceof NotifyError)) throw err;
-      await failed(deps, task, err, printableUrl(agent.notify.url), ids);
+      await failed(deps, task, err, notifyTargetView(agent.notify)?.url ?? '', ids);
     }
   };
 }
