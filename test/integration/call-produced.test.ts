@@ -285,6 +285,23 @@ describe('what the call produced', () => {
     );
   });
 
+  it('an attempt the platform refuses to place is settled too: its event and a FAILED engagement', async () => {
+    const contactId = String(nextContact++);
+    t.hubspot.contacts.set(contactId, { firstname: 'Ada', phone: `+1415555${contactId.padStart(4, '0')}` });
+    const callId = deriveCallId(agentId, t.hubspot.portalId, contactId);
+    const normal = t.voice.reply;
+    t.voice.reply = (req) => (req.body?.callId === callId ? { status: 400, body: { error: 'number not allowed' } } : normal(req));
+    try {
+      const res = await t.webhook({ agent_id: agentId, type: 'hubspot', x_api_key: key }, creationEvents([contactId], t.hubspot.portalId));
+      expect(res.body.accepted).toBe(1);
+      await waitFor(async () => (receiver.acceptedEventIds().has(`${callId}:1:attempt.settled`) ? true : undefined), 'the event');
+      await waitFor(async () => (engagementsFor(contactId).length ? true : undefined), 'the engagement');
+      expect(engagementsFor(contactId)[0].properties).toMatchObject({ hs_call_status: 'FAILED' });
+    } finally {
+      t.voice.reply = normal;
+    }
+  });
+
   it('bounds a long transcript and cuts it with a marker', async () => {
     const { callId, request } = await placedCall();
     const transcript = `${'User: la la la.\n'.repeat(8000)}END`;
@@ -318,7 +335,10 @@ describe('what the call produced', () => {
     expect((await t.admin('PUT', `/admin/agents/${agentId}`, input)).status).toBe(200);
     expect((await t.stack.deps.store.getAgent(agentId))?.notify?.secret).toBe(receiver.secret);
     // null switches notifications off.
-    const other = await t.admin('POST', '/admin/agents', { ...base, notify: { url: 'https://hooks.example.com/h', secret: 'b'.repeat(20) } });
+    const other = await t.admin('POST', '/admin/agents', {
+      ...base,
+      notify: { url: 'https://hooks.example.com/h', secret: 'b'.repeat(20) },
+    });
     expect(other.status).toBe(201);
     const off = await t.admin('PUT', `/admin/agents/${other.body.id}`, { ...base, notify: null });
     expect(off.status).toBe(200);
