@@ -302,6 +302,17 @@ describe('what the call produced', () => {
     }
   });
 
+  it('a call that is final from the start (no usable phone) sends call.finished', async () => {
+    const contactId = String(nextContact++);
+    t.hubspot.contacts.set(contactId, { firstname: 'Ada' });
+    const res = await t.webhook({ agent_id: agentId, type: 'hubspot', x_api_key: key }, creationEvents([contactId], t.hubspot.portalId));
+    expect(res.body.accepted).toBe(1);
+    const callId = deriveCallId(agentId, t.hubspot.portalId, contactId);
+    await waitFor(async () => (receiver.acceptedEventIds().has(`${callId}:call.finished`) ? true : undefined), 'call.finished');
+    const event = receiver.received.find((e) => e.body?.eventId === `${callId}:call.finished`);
+    expect(event?.body.call).toMatchObject({ id: callId, status: 'failed', attempts: [] });
+  });
+
   it('bounds a long transcript and cuts it with a marker', async () => {
     const { callId, request } = await placedCall();
     const transcript = `${'User: la la la.\n'.repeat(8000)}END`;
