@@ -1,6 +1,6 @@
 // hubdial calls list | show | cancel — the answer to "why was this contact (not) called?"
 import { Option, type Command } from 'commander';
-import type { Call, CallPage } from '../admin-client';
+import type { Attempt, Call, CallPage } from '../admin-client';
 import { parsePositiveInt } from '../call-options';
 import { cliFor, UsageError, type Cli, type CliIo } from '../context';
 import { formatTime, keyValues, table, truncate } from '../format';
@@ -164,5 +164,36 @@ export function describeCall(call: Call): string {
     ['TIME', 'STATUS', 'REASON'],
     (call.history ?? []).map((h) => [formatTime(h.at), h.status, h.reason]),
   );
-  return `${header}\n\nAttempts\n${attempts}\n\nHistory\n${history}`;
+  const produced = call.attempts.map(describeAttemptDetails).filter(Boolean).join('\n\n');
+  return `${header}\n\nAttempts\n${attempts}${produced ? `\n\n${produced}` : ''}\n\nHistory\n${history}`;
+}
+
+/** Transcript characters shown by `calls show`; the whole (bounded) transcript is in --json. */
+export const SHOWN_TRANSCRIPT_CHARS = 2000;
+
+/** What the voice platform handed back for one attempt, under its own heading. */
+export function describeAttemptDetails(a: Attempt): string {
+  const pairs = keyValues([
+    ['Provider call', a.providerCallId],
+    ['Provider reason', a.providerReason],
+    ['Duration', a.durationSeconds === undefined ? undefined : `${a.durationSeconds} s`],
+    // In full: a recording link is often signed in its query, and only the operator sees this.
+    ['Recording', a.recordingUrl],
+    ['HubSpot call', a.hubspotCallId],
+    ['Summary', a.summary],
+  ]);
+  const transcript = a.transcript ? shownTranscript(a.transcript) : '';
+  if (!pairs && !transcript) return '';
+  return `Attempt ${a.number}\n${pairs}${transcript ? `${pairs ? '\n' : ''}Transcript:\n${transcript}` : ''}`;
+}
+
+function shownTranscript(text: string): string {
+  const indented = (t: string) =>
+    t
+      .split(/\r?\n/)
+      .map((line) => `  ${line}`)
+      .join('\n');
+  if (text.length <= SHOWN_TRANSCRIPT_CHARS) return indented(text);
+  const more = text.length - SHOWN_TRANSCRIPT_CHARS;
+  return `${indented(text.slice(0, SHOWN_TRANSCRIPT_CHARS))}\n  … ${more} more characters (calls show --json has the whole transcript)`;
 }

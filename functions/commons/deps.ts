@@ -7,7 +7,7 @@ import { createEventBridgeScheduler } from '../adapters/eventbridge/eventbridge-
 import { createHubSpotApi } from '../adapters/hubspot/hubspot';
 import { createSqsDialQueue } from '../adapters/sqs/sqs-dial-queue';
 import { voiceProvider, voiceSettings } from '../adapters/voice/registry';
-import type { AttemptDispatcher, HubSpotApiFactory, Store, VoiceProvider, VoiceSettings } from '../core/ports';
+import type { AttemptDispatcher, HubSpotApiFactory, Notifier, Store, VoiceProvider, VoiceSettings } from '../core/ports';
 
 /** Everything a handler needs from outside; the local stack and tests build their own. */
 export interface AppDeps {
@@ -19,6 +19,8 @@ export interface AppDeps {
   /** Public https base of the API, for the status-callback URLs handed to providers. */
   publicBaseUrl: string;
   now: () => Date;
+  /** The operator's notification endpoint; defaults to plain fetch (adapters/notify). */
+  notifier?: Notifier;
 }
 
 function required(name: string): string {

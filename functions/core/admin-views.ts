@@ -67,12 +67,15 @@ export interface AgentView extends Omit<Agent, 'voice' | 'pacing'> {
   pacing: { maxLiveCalls: number | null; callsPerSecond: number | null };
   /** In listings: the HubSpot webhook URL, the key as a placeholder. */
   webhookUrl?: string;
+  /** Where events go: the URL without its query, the secret as a placeholder. */
+  notify?: { url: string; secret: string };
 }
 
 /** An agent in GET /admin/agents: always with its HubSpot webhook URL. */
 export type ListedAgentView = AgentView & { webhookUrl: string };
 
-export type AttemptView = Attempt;
+/** Everything the platform reported and the engagement id; the write-back's in-flight marker is internal. */
+export type AttemptView = Omit<Attempt, 'hubspotPostingAt'>;
 export type HistoryView = CallHistoryEntry;
 
 /** A call in listings and on its own: the contract fields first, then the explanation an operator reads. */
@@ -197,7 +200,7 @@ export function callView(call: CallRecord): CallView {
     missingVariables: call.missingVariables ?? [],
     status: call.status,
     reason: call.reason,
-    attempts: call.attempts,
+    attempts: call.attempts.map(attemptView),
     history: call.history,
     settings: call.settings,
     timezone: call.timezone,
@@ -205,6 +208,11 @@ export function callView(call: CallRecord): CallView {
     updatedAt: call.updatedAt,
     test: call.test === true,
   };
+}
+
+function attemptView(attempt: Attempt): AttemptView {
+  const { hubspotPostingAt: _internal, ...shown } = attempt;
+  return shown;
 }
 
 export function callCreatedView(call: Pick<CallRecord, 'id' | 'status' | 'reason'>): CallCreatedView {

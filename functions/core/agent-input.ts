@@ -4,7 +4,8 @@ import * as v from 'valibot';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { parseCallDefaults, shown } from './call-settings';
 import { canonicalTimeZone, isValidTimeZone } from './call-window';
-import type { Agent, CallDefaults, VoiceConfig } from './model';
+import type { Agent, CallDefaults, NotifyTarget, VoiceConfig } from './model';
+import { parseNotifyTarget } from './notify-target';
 import { parsePacing } from './pacing';
 import { parseVariableMappings } from './variables';
 
@@ -19,6 +20,7 @@ const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
 export function parseAgentInput(
   body: Record<string, unknown>,
   validateVoice: VoiceValidator,
+  storedNotify?: NotifyTarget,
 ): { ok: true; value: AgentInput } | { ok: false; error: FieldError } {
   const name = v.safeParse(Name, body.name);
   if (!name.success) return fail('name', 'name is required: a string of 1 to 100 characters');
@@ -57,6 +59,8 @@ export function parseAgentInput(
   for (const flag of ['writeBackToHubSpot', 'useContactTimezone'] as const) {
     if (body[flag] !== undefined && typeof body[flag] !== 'boolean') return fail(flag, `${flag} must be true or false`);
   }
+  const notify = parseNotifyTarget(body.notify, storedNotify);
+  if (!notify.ok) return notify;
   let doNotCallProperty: string | undefined;
   if (body.doNotCallProperty !== undefined && body.doNotCallProperty !== null) {
     if (typeof body.doNotCallProperty !== 'string' || !/^[a-z0-9_]{1,100}$/.test(body.doNotCallProperty)) {
@@ -71,6 +75,8 @@ export function parseAgentInput(
     ok: true,
     value: {
       ...(doNotCallProperty ? { doNotCallProperty } : {}),
+      // null switches notifications off on a PUT (left out, the stored target stays).
+      ...(notify.value ? { notify: notify.value } : body.notify === null ? { notify: undefined } : {}),
       name: name.output,
       timezone,
       defaultCountry,

@@ -72,3 +72,15 @@ export class InvalidCursorError extends Error {
     super(`invalid cursor (${detail}): pass nextCursor from the previous page unchanged`);
   }
 }
+
+/** Why a delivery did not land; every one is worth another try later (the task bounds the tries). */
+export class NotifyError extends Error {
+  override readonly name = 'NotifyError';
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}

@@ -5,7 +5,8 @@ import { forEachLimited } from './concurrency';
 import { CONTACT_TIMEZONE_PROPERTY, zoneFromHubSpot } from './contact-timezone';
 import { newCall, pendingAttempt } from './call-state';
 import type { ParsedDelivery } from './hubspot-events';
-import type { Agent, CallRecord, CallSettings, CallStatus, DialJob } from './model';
+import { TERMINAL_STATUSES, type Agent, type CallRecord, type CallSettings, type CallStatus, type DialJob } from './model';
+import { notifyTask } from './follow-ups';
 import { normalizePhone } from './phone';
 import type { AttemptDispatcher, ContactProperties, HubSpotApi, Store } from './ports';
 import { callForGoneContact } from './contact-lifecycle';
@@ -172,6 +173,11 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
   }
   // Only now, with every call of the delivery stored.
   if (handOffs.length > 0) await deps.dispatcher.dispatchMany(handOffs, req.now);
+  // A call that is final from the start (no usable phone, do-not-call) still tells the operator.
+  if (req.agent.notify) {
+    const finished = created.filter((c) => TERMINAL_STATUSES.includes(c.status));
+    await Promise.all(finished.map((c) => deps.dispatcher.dispatchTask(notifyTask(c.id, 'call.finished'), 0)));
+  }
 
   for (const call of created) {
     summary.accepted += 1;

@@ -40,6 +40,10 @@ export interface Attempt {
   recordingUrl?: string;
   /** Set while the attempt waits for a pacing slot or start (never counted as a try). */
   waiting?: { since: string; reason: string };
+  /** The HubSpot Call engagement written for this attempt: later details PATCH it, never POST again. */
+  hubspotCallId?: string;
+  /** Set while a write-back POSTs the engagement, so a concurrent one waits instead of POSTing twice. */
+  hubspotPostingAt?: string;
 }
 
 export interface CallHistoryEntry {
@@ -115,8 +119,16 @@ export interface Agent {
   doNotCallProperty?: string;
   /** Limits on this agent's calls at its voice platform; absent parts take the provider's defaults. */
   pacing?: Pacing;
+  /** The operator's endpoint for signed attempt.settled / call.finished events. */
+  notify?: NotifyTarget;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface NotifyTarget {
+  url: string;
+  /** Signs each event body (X-Hubdial-Signature); never shown back. */
+  secret: string;
 }
 
 export interface Pacing {

@@ -152,15 +152,29 @@ export interface HubSpotApi {
     properties: string[],
     opts: { after?: string; limit: number },
   ): Promise<ContactSearchPage>;
-  createCallEngagement(input: {
-    contactId: string;
-    timestamp: string;
-    title: string;
-    body: string;
-    status: 'COMPLETED' | 'NO_ANSWER' | 'BUSY' | 'FAILED';
-    toNumber?: string;
-    durationMs?: number;
-  }): Promise<void>;
+  /** POST /crm/v3/objects/calls with the contact association inline; resolves with the engagement id. */
+  createCallEngagement(input: CallEngagementInput): Promise<{ id: string }>;
+  /** PATCH /crm/v3/objects/calls/{id}: what was learned after the engagement was written. */
+  updateCallEngagement(id: string, input: Omit<CallEngagementInput, 'contactId'>): Promise<void>;
+}
+
+export interface CallEngagementInput {
+  contactId: string;
+  timestamp: string;
+  title: string;
+  body: string;
+  status: 'COMPLETED' | 'NO_ANSWER' | 'BUSY' | 'FAILED';
+  /** HubSpot's call outcome (hs_call_disposition) id. */
+  disposition?: string;
+  toNumber?: string;
+  durationMs?: number;
+  /** https only; HubSpot plays it from the timeline. */
+  recordingUrl?: string;
+}
+
+/** The operator's notification endpoint. Throws NotifyError (adapters/notify) when not delivered. */
+export interface Notifier {
+  deliver(target: { url: string; secret: string }, body: string): Promise<void>;
 }
 
 export type HubSpotApiFactory = (accessToken: string) => HubSpotApi;

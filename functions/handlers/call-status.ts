@@ -3,9 +3,8 @@
 // the platform; nothing is stored before that proof holds.
 import { callbackTokens } from '../core/callback-url';
 import { pendingAttempt, recordDetails, recordOutcome } from '../core/call-state';
-import { callEngagement } from '../core/call-engagement';
 import { updateCall } from '../core/call-updates';
-import { HubSpotError } from '../core/errors';
+import { followUpTasks, repeatedFollowUpTasks } from '../core/follow-ups';
 import type { CallRecord, DialJob } from '../core/model';
 import { isPaced } from '../core/pacing';
 import type { CallbackEvent, CallbackInput, VoiceProvider } from '../core/ports';
@@ -15,8 +14,9 @@ import { releaseAndWake } from '../commons/pacing-slots';
 import { callbackKey, effectivePacing } from '../commons/voice';
 import { bodyBytes, errorReply, json, lowerCaseHeaders, queryOf, rawBodyOf, type HttpEvent, type HttpResult } from '../commons/http';
 import { callLogKeys, logger, withLogScope } from '../commons/logger';
+import { dispatchFollowUps, followUpSettings } from '../services/follow-ups';
 
-type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'hubspotFor' | 'now'>;
+type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'voiceProvider' | 'now'>;
 
 /** Transcripts make callbacks large; past this the body is refused (413) rather than cut. */
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
@@ -78,10 +78,12 @@ async function settle(
   ids: Record<string, unknown>,
   now: Date,
 ): Promise<HttpResult> {
+  let before: CallRecord = call;
   const result = await updateCall(
     deps.store,
     job.callId,
     (c) => {
+      before = c;
       const t = recordOutcome(c, { ...report, attempt: job.attempt }, now);
       return 'call' in t ? { call: t.call, extra: t.retryAt } : t;
     },
@@ -98,6 +100,9 @@ async function settle(
     if (next && next.number === job.attempt + 1)
       await deps.dispatcher.dispatch({ callId: job.callId, attempt: next.number }, new Date(next.scheduledAt), now);
     if (agent && isPaced(limits) && !isStillDialing(result.call, job)) await releaseAndWake(deps, agent.id, job, limits);
+    // Its write-back and events may have been lost with our first answer: hand them off
+    // again (the write-back finds its engagement id, receivers dedupe events by eventId).
+    if (agent) await dispatchFollowUps(deps, repeatedFollowUpTasks(followUpSettings(agent, result.call), result.call, job.attempt));
     logger.info('status callback changed nothing', { ...ids, outcome: report.outcome, reason: result.reason });
     return json(200, { callId: job.callId, status: result.call.status, changed: false, reason: result.reason });
   }
@@ -110,8 +115,9 @@ async function settle(
     status: result.call.status,
     reason: result.call.reason,
   });
-  // A test call has no HubSpot contact to log it on.
-  if (agent?.writeBackToHubSpot && !result.call.test) await writeBack(deps, result.call, job.attempt, ids);
+  // Queued, not done here: HubSpot or the operator's endpoint being slow or down must
+  // not hold up (or fail) the platform's callback.
+  if (agent) await dispatchFollowUps(deps, followUpTasks(followUpSettings(agent, result.call), before, result.call));
   return json(200, { callId: job.callId, status: result.call.status, changed: true, reason: result.call.reason });
 }
 
@@ -127,9 +133,16 @@ async function addDetails(
   ids: Record<string, unknown>,
 ): Promise<HttpResult> {
   const now = deps.now();
-  const result = await updateCall(deps.store, job.callId, (c) => recordDetails(c, job.attempt, details, now));
+  let before: CallRecord | undefined;
+  const result = await updateCall(deps.store, job.callId, (c) => {
+    before = c;
+    return recordDetails(c, job.attempt, details, now);
+  });
   if (result.status === 'not-found') return errorReply(404, 'call_not_found', `call ${job.callId} was not found`);
   const changed = result.status === 'updated';
+  // Details that arrive after the attempt settled (Retell's call_analyzed) patch its engagement.
+  const agent = changed ? await deps.store.getAgent(result.call.agentId) : undefined;
+  if (agent) await dispatchFollowUps(deps, followUpTasks(followUpSettings(agent, result.call), before, result.call));
   logger.info(changed ? 'call details added' : 'status callback changed nothing', ids);
   return json(200, {
     callId: job.callId,
@@ -137,24 +150,6 @@ async function addDetails(
     changed,
     reason: result.status === 'unchanged' ? result.reason : `details added to attempt ${job.attempt}`,
   });
-}
-
-/** Best effort: the outcome is already stored; a HubSpot hiccup must not make the provider retry. */
-async function writeBack(deps: Deps, call: CallRecord, attemptNumber: number, ids: Record<string, unknown>): Promise<void> {
-  const attempt = call.attempts.find((a) => a.number === attemptNumber);
-  const engagement = attempt && callEngagement(call, attempt);
-  const connection = await deps.store.getHubSpotConnection(call.workspaceId);
-  if (!engagement || !connection || connection.portalId !== call.portalId) return;
-  try {
-    await deps.hubspotFor(connection.accessToken).createCallEngagement(engagement);
-    logger.info('outcome written to HubSpot', ids);
-  } catch (err) {
-    logger.warn('could not write the outcome to HubSpot', {
-      ...ids,
-      hubspotError: err instanceof HubSpotError ? err.kind : 'unknown',
-      error: err instanceof Error ? err.message : String(err),
-    });
-  }
 }
 
 export const handler = lambdaHandler(() => createCallStatusHandler(awsDeps()));

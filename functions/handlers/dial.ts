@@ -17,6 +17,7 @@ import { callLogKeys, logger, withLogScope } from '../commons/logger';
 import { freeSlots, releaseAndWake, takeSlot } from '../commons/pacing-slots';
 import { callbackKey, effectivePacing } from '../commons/voice';
 import { taskHandlerFor } from './tasks';
+import { queueFollowUps } from '../services/follow-ups';
 
 type Deps = AppDeps;
 /** The agent by id, possibly from this container's short-lived cache. */
@@ -209,10 +210,12 @@ async function settlePlacementError(
   now: Date,
   known: CallRecord,
 ): Promise<void> {
+  let before: CallRecord | undefined;
   const result = await updateCall(
     deps.store,
     job.callId,
     (c) => {
+      before = c;
       const t = recordPlacementError(c, job.attempt, kind, message, now);
       return 'call' in t ? { call: t.call, extra: t } : t;
     },
@@ -225,6 +228,8 @@ async function settlePlacementError(
   logger.info('call updated after dial error', { ...ids, status: result.call.status, reason: result.call.reason });
   const t = result.extra;
   if (t?.retryAt) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, t.retryAt, now);
+  // An attempt the platform refused is settled too: its write-back and events.
+  await queueFollowUps(deps, before, result.call);
   if (t?.resend) {
     const refusals = result.call.attempts[result.call.attempts.length - 1]?.dialErrors ?? 1;
     const waitMs = kind === 'busy' ? SLOT_WAIT_FALLBACK_MS : (retryAfterMs ?? 1000 * 2 ** Math.max(refusals - 1, 0));

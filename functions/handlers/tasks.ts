@@ -4,13 +4,18 @@
 // must be safe to run twice.
 import type { QueueTask } from '../core/model';
 import type { AppDeps } from '../commons/deps';
+import { NOTIFY_TASK, WRITEBACK_TASK } from '../core/follow-ups';
 import { BACKFILL_PAGE_TASK, createBackfillPageHandler } from './backfill-page';
+import { hubspotWriteBackTask } from './tasks/hubspot-writeback';
+import { notifyTaskHandler } from './tasks/notify';
 
 export type TaskHandler = (task: QueueTask) => Promise<void>;
 export type TaskDeps = AppDeps;
 
 const taskHandlers: Record<string, (deps: TaskDeps) => TaskHandler> = {
   [BACKFILL_PAGE_TASK]: createBackfillPageHandler,
+  [WRITEBACK_TASK]: hubspotWriteBackTask,
+  [NOTIFY_TASK]: notifyTaskHandler,
 };
 
 /** The handler for `kind`, or undefined for a kind this build does not know. */

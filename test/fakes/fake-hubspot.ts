@@ -29,6 +29,12 @@ export interface FakeHubSpot {
   contacts: Map<string, FakeContact>;
   /** Bodies POSTed to /crm/v3/objects/calls. */
   engagements: unknown[];
+  /** Call engagements as stored now: id -> properties, PATCHes applied. */
+  calls: Map<string, Record<string, string>>;
+  /** Bodies PATCHed to /crm/v3/objects/calls/{id}, with the id. */
+  callUpdates: { id: string; body: unknown }[];
+  /** The next n requests to /crm/v3/objects/calls (POST or PATCH) get this reply instead; other paths are untouched. */
+  failCallWrites(n: number, reply: FakeReply): void;
   /** Every request seen; `path` includes the query string, `at` (not enumerable) is Date.now() on arrival. */
   requests: { method: string; path: string; body?: unknown; at: number }[];
   /** Contacts read one by one or by batch read (not by search): a backfill must leave it at 0. */
@@ -71,6 +77,7 @@ interface Handled {
 export async function startFakeHubSpot(opts: { portalId?: string; token?: string; timeZone?: string } = {}): Promise<FakeHubSpot> {
   const bootedAt = new Date().toISOString();
   const scripted: FakeReply[] = [];
+  const scriptedCallWrites: FakeReply[] = [];
   const pending = new Set<NodeJS.Timeout>();
   let nextEngagementId = 50_000_000_001;
 
@@ -83,6 +90,8 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     scopes: new Set(DEFAULT_SCOPES),
     contacts: new Map(),
     engagements: [],
+    calls: new Map(),
+    callUpdates: [],
     requests: [],
     contactReads: 0,
     searchRateLimited: 0,
@@ -91,6 +100,9 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     delayMs: 0,
     failNext(n, reply) {
       for (let i = 0; i < n; i++) scripted.push(reply);
+    },
+    failCallWrites(n, reply) {
+      for (let i = 0; i < n; i++) scriptedCallWrites.push(reply);
     },
     expireToken(token) {
       fake.tokens.delete(token);
@@ -118,7 +130,8 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
       Object.defineProperty(seen, 'at', { value: Date.now(), enumerable: false });
       fake.requests.push(seen as (typeof fake.requests)[number]);
 
-      const script = scripted.shift();
+      const callWrite = target.pathname.startsWith('/crm/v3/objects/calls') ? scriptedCallWrites.shift() : undefined;
+      const script = callWrite ?? scripted.shift();
       const answer: Handled & { delayMs?: number } = script ?? route(req, target, raw, body, correlationId);
       const delay = fake.delayMs + (answer.delayMs ?? 0);
       if (delay <= 0) return send(res, answer, correlationId);
@@ -151,6 +164,11 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     if (method === 'POST' && path === '/crm/v3/objects/calls') {
       if (!fake.scopes.has('crm.objects.contacts.write')) return missingScopes(['crm.objects.contacts.write'], correlationId);
       return createCall(raw, body, correlationId);
+    }
+    const callPath = /^\/crm\/v3\/objects\/calls\/([^/]+)$/.exec(path);
+    if (method === 'PATCH' && callPath?.[1]) {
+      if (!fake.scopes.has('crm.objects.contacts.write')) return missingScopes(['crm.objects.contacts.write'], correlationId);
+      return updateCall(decodeURIComponent(callPath[1]), raw, body, correlationId);
     }
     // HubSpot answers an unknown route with an empty 404.
     return { status: 404 };
@@ -384,7 +402,22 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     const id = String(nextEngagementId++);
     const at = new Date().toISOString();
     const properties = { ...(input.properties as Record<string, string>), hs_object_id: id, hs_createdate: at, hs_lastmodifieddate: at };
+    fake.calls.set(id, properties);
     return { status: 201, body: { id, properties, createdAt: at, updatedAt: at, archived: false } };
+  }
+
+  // PATCH /crm/v3/objects/calls/{callId}: a partial update; 404 OBJECT_NOT_FOUND for an unknown id.
+  function updateCall(id: string, raw: string, body: unknown, correlationId: string): Handled {
+    const stored = fake.calls.get(id);
+    if (!stored) return error(404, 'OBJECT_NOT_FOUND', 'resource not found', correlationId);
+    const input = body as { properties?: Record<string, unknown> } | undefined;
+    if (!input?.properties || typeof input.properties !== 'object') {
+      return error(400, 'VALIDATION_ERROR', `Invalid input JSON: expected "properties", got ${raw.slice(0, 60)}`, correlationId);
+    }
+    fake.callUpdates.push({ id, body });
+    const at = new Date().toISOString();
+    Object.assign(stored, input.properties as Record<string, string>, { hs_lastmodifieddate: at });
+    return { status: 200, body: { id, properties: { ...stored }, createdAt: stored.hs_createdate, updatedAt: at, archived: false } };
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -193,6 +193,8 @@ describe('calls go out, retry and finish (embedded stack, fake voice back end)',
     const req: any = await waitFor(async () => t.voice.requests.find((r: any) => r.body.callId === callId), 'the call to be placed');
     const before = t.hubspot.engagements.length;
     await t.voice.sendOutcome(req, 'completed', 30);
+    // Written through a queue task, after the callback was answered.
+    await waitFor(async () => (t.hubspot.engagements.length > before ? true : undefined), 'the engagement');
     expect(t.hubspot.engagements.length).toBe(before + 1);
     expect(JSON.stringify(t.hubspot.engagements[before])).toMatch(/COMPLETED/);
     expect(JSON.stringify(t.hubspot.engagements[before])).toContain('507');

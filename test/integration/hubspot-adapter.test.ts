@@ -322,4 +322,27 @@ describe('writing call outcomes', () => {
     );
     expect(err).toMatchObject({ kind: 'bad-request', details: { status: 400, category: 'VALIDATION_ERROR' } });
   });
+
+  it('returns the engagement id, and PATCHes /crm/v3/objects/calls/{id} with disposition and https recording', async () => {
+    hubspot.contacts.set('43', {});
+    const base = { timestamp: '2026-06-10T15:00:00.000Z', title: 't', body: 'first', status: 'COMPLETED' as const };
+    const { id } = await api.createCallEngagement({ contactId: '43', ...base, disposition: 'f240bbac-87c9-4f6e-bf70-924b57d47db7' });
+    expect(hubspot.calls.has(id)).toBe(true);
+    await api.updateCallEngagement(id, { ...base, body: 'Summary:\nlater', recordingUrl: 'https://rec.example/1.wav' });
+    expect(hubspot.requests.map((r) => `${r.method} ${r.path}`).slice(-1)).toEqual([`PATCH /crm/v3/objects/calls/${id}`]);
+    expect(hubspot.calls.get(id)).toMatchObject({
+      hs_call_body: 'Summary:\nlater',
+      hs_call_disposition: 'f240bbac-87c9-4f6e-bf70-924b57d47db7',
+      hs_call_recording_url: 'https://rec.example/1.wav',
+    });
+    const missing = await failure(api.updateCallEngagement('999', base));
+    expect(missing).toMatchObject({ details: { status: 404 } });
+    hubspot.failCallWrites(1, {
+      status: 429,
+      headers: { 'retry-after': '3' },
+      body: { status: 'error', message: 'limit', errorType: 'RATE_LIMIT' },
+    });
+    const limited = await failure(api.updateCallEngagement(id, base));
+    expect(limited).toMatchObject({ kind: 'rate-limited', retryable: true, details: { status: 429, retryAfterSeconds: 3 } });
+  });
 });

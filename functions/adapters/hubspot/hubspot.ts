@@ -5,7 +5,7 @@ import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/
 import { AssociationTypes } from '@hubspot/api-client/lib/src/enums/AssociationTypes';
 import { HubSpotError } from '../../core/errors';
 import { isObject, parseJson } from '../../core/json';
-import type { ContactProperties, HubSpotApi } from '../../core/ports';
+import type { CallEngagementInput, ContactProperties, HubSpotApi } from '../../core/ports';
 import { createHubSpotSdk } from './hubspot-sdk';
 import { contactSearchRequest, paceSearch } from './hubspot-search';
 
@@ -96,15 +96,6 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
     },
 
     async createCallEngagement(input) {
-      const properties: Record<string, string> = {
-        hs_timestamp: input.timestamp,
-        hs_call_title: input.title,
-        hs_call_body: input.body,
-        hs_call_status: input.status,
-        hs_call_direction: 'OUTBOUND',
-        ...(input.toNumber ? { hs_call_to_number: input.toNumber } : {}),
-        ...(input.durationMs !== undefined ? { hs_call_duration: String(Math.round(input.durationMs)) } : {}),
-      };
       const associations = [
         {
           to: { id: input.contactId },
@@ -116,8 +107,30 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
           ],
         },
       ];
-      await attempt(`call engagement write for contact ${input.contactId}`, () => calls.basicApi.create({ properties, associations }));
+      const created = await attempt(`call engagement write for contact ${input.contactId}`, () =>
+        calls.basicApi.create({ properties: callProperties(input), associations }),
+      );
+      return { id: String(created.id) };
     },
+
+    async updateCallEngagement(id, input) {
+      await attempt(`call engagement update ${id}`, () => calls.basicApi.update(id, { properties: callProperties(input) }));
+    },
+  };
+}
+
+/** HubSpot's call properties; absent values are left out so a PATCH never blanks them. */
+function callProperties(input: Omit<CallEngagementInput, 'contactId'>): Record<string, string> {
+  return {
+    hs_timestamp: input.timestamp,
+    hs_call_title: input.title,
+    hs_call_body: input.body,
+    hs_call_status: input.status,
+    hs_call_direction: 'OUTBOUND',
+    ...(input.disposition ? { hs_call_disposition: input.disposition } : {}),
+    ...(input.toNumber ? { hs_call_to_number: input.toNumber } : {}),
+    ...(input.durationMs !== undefined ? { hs_call_duration: String(Math.round(input.durationMs)) } : {}),
+    ...(input.recordingUrl ? { hs_call_recording_url: input.recordingUrl } : {}),
   };
 }
 

@@ -63,6 +63,28 @@ function durationFor(outcome: AttemptOutcome): number | undefined {
   return undefined;
 }
 
+/** What a real platform would hand back, so the local journey shows it end to end. */
+export function simulatedDetails(outcome: AttemptOutcome, providerCallId: string) {
+  const providerReason = {
+    completed: 'user_hangup',
+    'no-answer': 'dial_no_answer',
+    busy: 'dial_busy',
+    voicemail: 'voicemail_reached',
+    failed: 'dial_failed',
+  }[outcome];
+  if (outcome !== 'completed' && outcome !== 'voicemail') return { providerReason };
+  const transcript =
+    outcome === 'completed'
+      ? 'Agent: Hi, this is the hubdial simulator calling about your sign-up.\nUser: Oh hi, yes.\nAgent: Would a demo next week suit you?\nUser: Tuesday works.\nAgent: Booked. Goodbye!'
+      : 'Agent: Hi, this is the hubdial simulator. Sorry I missed you, I will try again later.';
+  return {
+    providerReason,
+    summary: outcome === 'completed' ? 'Simulated call: the contact agreed to a demo on Tuesday.' : 'Simulated call: left a voicemail.',
+    transcript,
+    recordingUrl: `https://recordings.example.com/simulator/${providerCallId}.wav`,
+  };
+}
+
 async function postOutcome(request: PlaceCallRequest, providerCallId: string, outcome: AttemptOutcome, secret: string): Promise<void> {
   const ids = { callId: request.callId, attempt: request.attempt, providerCallId, outcome };
   const body = JSON.stringify({
@@ -71,6 +93,7 @@ async function postOutcome(request: PlaceCallRequest, providerCallId: string, ou
     providerCallId,
     outcome,
     durationSeconds: durationFor(outcome),
+    ...simulatedDetails(outcome, providerCallId),
   });
   try {
     const res = await fetch(request.statusCallbackUrl, {

@@ -9,6 +9,7 @@ import { DEFAULT_WORKSPACE, type Agent } from '../../core/model';
 import { keepStoredVoiceSettings } from '../../core/voice-secrets';
 import { logger } from '../../commons/logger';
 import { voiceView } from '../../commons/voice';
+import { notifyTargetView } from '../../core/notify-target';
 import { agentNotFound, type AdminDeps, type AdminResult, invalidParameter, noContent, reply, type UseCase } from './result';
 
 export const createAgent: UseCase<AgentView> = async (deps, { body }) => {
@@ -62,7 +63,7 @@ function agentInput(
   if (existing && isObject(body.voice) && body.voice.provider === existing.voice.provider) {
     body.voice = keepStoredVoiceSettings(body.voice, existing.voice, deps.voiceSettings.redact(existing.voice));
   }
-  const parsed = parseAgentInput(body, deps.voiceSettings.validate);
+  const parsed = parseAgentInput(body, deps.voiceSettings.validate, existing?.notify);
   if (!parsed.ok) return { ok: false, reply: invalidParameter(parsed.error.parameter, parsed.error.message) };
   return parsed;
 }
@@ -72,6 +73,7 @@ async function workspaceAgent(deps: AdminDeps, id: string): Promise<Agent | unde
   return agent && agent.workspaceId === DEFAULT_WORKSPACE ? agent : undefined;
 }
 
-function agentView(deps: AdminDeps, agent: Agent): Promise<AgentView> {
-  return voiceView(deps.store, deps.publicBaseUrl ?? '', agent);
+async function agentView(deps: AdminDeps, agent: Agent): Promise<AgentView> {
+  const view = await voiceView(deps.store, deps.publicBaseUrl ?? '', agent);
+  return agent.notify ? { ...view, notify: notifyTargetView(agent.notify) } : view;
 }

@@ -2,6 +2,7 @@
 import { type CallDetailView, type CallView, callView, type OutcomesView, type Page, pageView } from '../../core/admin-views';
 import { parseCallSearch } from '../../core/call-search';
 import { cancelCall, pendingAttempt } from '../../core/call-state';
+import { queueFollowUps } from '../follow-ups';
 import { updateCall } from '../../core/call-updates';
 import { InvalidCursorError } from '../../core/errors';
 import { CALL_STATUSES, type CallRecord, type CallStatus, DEFAULT_WORKSPACE } from '../../core/model';
@@ -43,7 +44,9 @@ export const cancel: UseCase<CallDetailView> = async (deps, { params }) => {
   const id = params.id ?? '';
   const now = deps.now();
   let pending: number | undefined;
+  let before: CallRecord | undefined;
   const result = await updateCall(deps.store, id, (call) => {
+    before = call;
     if (call.workspaceId !== DEFAULT_WORKSPACE) return { unchanged: 'not found' };
     pending = pendingAttempt(call)?.number;
     return cancelCall(call, now);
@@ -51,6 +54,7 @@ export const cancel: UseCase<CallDetailView> = async (deps, { params }) => {
   if (result.status === 'not-found' || result.call.workspaceId !== DEFAULT_WORKSPACE) return callNotFound(id);
   if (result.status === 'unchanged') return failure(409, 'not_cancellable', `call ${id} cannot be cancelled: ${result.reason}`);
   if (pending !== undefined) await deps.dispatcher.cancel({ callId: id, attempt: pending });
+  await queueFollowUps(deps, before, result.call);
   logger.info('call cancelled', { ...callLogKeys(result.call), status: result.call.status, reason: result.call.reason });
   return reply(callView(result.call));
 };
