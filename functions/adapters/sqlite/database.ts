@@ -64,7 +64,8 @@ CREATE INDEX IF NOT EXISTS dial_queue_by_visibility ON dial_queue (visible_at, i
 CREATE TABLE IF NOT EXISTS dial_dead_letters (
   id INTEGER PRIMARY KEY, body TEXT NOT NULL, sent_at INTEGER NOT NULL, receive_count INTEGER NOT NULL, dead_at INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS schedules (
-  name TEXT PRIMARY KEY, body TEXT NOT NULL, due_at INTEGER NOT NULL, timezone TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;
+  name TEXT PRIMARY KEY, body TEXT NOT NULL, due_at INTEGER NOT NULL, timezone TEXT NOT NULL, created_at TEXT NOT NULL,
+  claimed_until INTEGER) STRICT;
 CREATE INDEX IF NOT EXISTS schedules_by_due ON schedules (due_at, name);
 `;
 

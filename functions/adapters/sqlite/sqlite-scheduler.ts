@@ -2,8 +2,9 @@
 // scheduling the same job again replaces it), and a timer that moves due rows into the
 // dial queue. With the SQLite queue in the same file, the move is one transaction: a
 // schedule is fired exactly once, even across a SIGKILL. Into another queue (SQS_ENDPOINT)
-// it is sent first and deleted after; a crash between the two fires it again, which the
-// dial handler's conditional SCHEDULED -> DIALING write makes harmless.
+// a due row is claimed for a minute (so two pollers never both send it), sent, then
+// deleted; a crash between send and delete fires it again once the claim runs out, which
+// the dial handler's conditional SCHEDULED -> DIALING write makes harmless.
 import { parseDialJob, serializeDialJob } from '../../core/dial-job';
 import { scheduleName } from '../../core/dispatch-rule';
 import type { AttemptScheduler, DialQueue } from '../../core/ports';
@@ -13,6 +14,8 @@ import type { SqliteDialQueue } from './sqlite-dial-queue';
 
 /** Schedules fired per transaction; a backlog is worked off in several. */
 const FIRE_BATCH = 500;
+/** How long a poller owns due schedules it is sending to another queue. */
+const CLAIM_MS = 60_000;
 
 export interface SqliteScheduler extends AttemptScheduler {
   start(): void;
@@ -56,7 +59,16 @@ export function createSqliteScheduler(opts: {
         return rows.length;
       });
     }
-    const rows = dueRows(now);
+    const at = now.getTime();
+    const rows = database.transaction(() => {
+      const due = sql(
+        `SELECT name, body, due_at FROM schedules WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+         ORDER BY due_at, name LIMIT ?`,
+      ).all(at, at, FIRE_BATCH) as { name: string; body: string; due_at: number }[];
+      const claim = sql('UPDATE schedules SET claimed_until = ? WHERE name = ?');
+      for (const r of due) claim.run(at + CLAIM_MS, r.name);
+      return due;
+    });
     const jobs = rows.map((r) => ({ row: r, job: parseDialJob(r.body) }));
     const remove = sql('DELETE FROM schedules WHERE name = ? AND due_at = ?');
     for (const { row, job } of jobs) {
@@ -66,7 +78,16 @@ export function createSqliteScheduler(opts: {
       }
     }
     const good = jobs.filter((j) => j.job !== undefined);
-    if (good.length > 0) await queue.sendMany(good.map(({ job }) => ({ job: job!, delaySeconds: 0 })));
+    try {
+      if (good.length > 0) await queue.sendMany(good.map(({ job }) => ({ job: job!, delaySeconds: 0 })));
+    } catch (err) {
+      // Not sent: the next poll may take them again at once.
+      const release = sql('UPDATE schedules SET claimed_until = NULL WHERE name = ? AND due_at = ?');
+      database.transaction(() => {
+        for (const { row } of good) release.run(row.name, row.due_at);
+      });
+      throw err;
+    }
     // Only the version that was sent: a schedule moved to a new time meanwhile stays.
     database.transaction(() => {
       for (const { row } of good) remove.run(row.name, row.due_at);
@@ -101,7 +122,7 @@ export function createSqliteScheduler(opts: {
       // outside the window; keeping the stale time would lose it).
       sql(
         `INSERT INTO schedules (name, body, due_at, timezone, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET body = excluded.body, due_at = excluded.due_at, timezone = excluded.timezone
+         ON CONFLICT (name) DO UPDATE SET body = excluded.body, due_at = excluded.due_at, timezone = excluded.timezone, claimed_until = NULL
          WHERE due_at <> excluded.due_at`,
       ).run(scheduleName(job), serializeDialJob(job), at.getTime(), timezone, now.toISOString());
     },
