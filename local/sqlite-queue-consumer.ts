@@ -10,7 +10,7 @@ import { logger } from '../functions/commons/logger';
 
 export interface SqliteQueueConsumerOptions {
   queue: SqliteDialQueue;
-  handler: (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse | void>;
+  handler: (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse | undefined>;
   /** Messages per event, 1..10. */
   batchSize?: number;
   /** Seconds a received message stays hidden. */
@@ -133,7 +133,7 @@ export function createSqliteQueueConsumer(opts: SqliteQueueConsumerOptions): Sql
  * succeeded; an identifier that is missing or names no message in the batch = the whole
  * batch failed.
  */
-function failedMessageIds(response: SQSBatchResponse | void, records: SQSRecord[]): Set<string> {
+function failedMessageIds(response: SQSBatchResponse | undefined, records: SQSRecord[]): Set<string> {
   const all = new Set(records.map((r) => r.messageId));
   const ids = (response?.batchItemFailures ?? []).map((f) => f?.itemIdentifier);
   if (ids.some((id) => typeof id !== 'string' || !all.has(id))) return all;

@@ -7,6 +7,7 @@
 // the dial handler's conditional SCHEDULED -> DIALING write makes harmless.
 import { parseDialJob, serializeDialJob } from '../../core/dial-job';
 import { scheduleName } from '../../core/dispatch-rule';
+import type { DialJob } from '../../core/model';
 import type { AttemptScheduler, DialQueue } from '../../core/ports';
 import { logger } from '../../commons/logger';
 import type { Database } from './database';
@@ -77,9 +78,9 @@ export function createSqliteScheduler(opts: {
         remove.run(row.name, row.due_at);
       }
     }
-    const good = jobs.filter((j) => j.job !== undefined);
+    const good = jobs.filter((j): j is { row: (typeof rows)[number]; job: DialJob } => j.job !== undefined);
     try {
-      if (good.length > 0) await queue.sendMany(good.map(({ job }) => ({ job: job!, delaySeconds: 0 })));
+      if (good.length > 0) await queue.sendMany(good.map(({ job }) => ({ job, delaySeconds: 0 })));
     } catch (err) {
       // Not sent: the next poll may take them again at once.
       const release = sql('UPDATE schedules SET claimed_until = NULL WHERE name = ? AND due_at = ?');
