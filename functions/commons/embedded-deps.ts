@@ -73,12 +73,19 @@ export async function composeEmbedded(opts: EmbeddedOptions): Promise<EmbeddedWi
       }
       return database;
     };
-    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    // DynamoDB Local, dynalite, fauxqs and LocalStack take any credentials (DynamoDB Local
+    // keeps one database per key and region: these stay as they always were); a real
+    // region takes the ones in the environment.
+    const real = Boolean(process.env.AWS_ACCESS_KEY_ID);
+    const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+    const local = { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const dynamoConfig = real ? { region: region || 'us-east-1' } : { ...local, region: 'local' };
+    const sqsConfig = real ? { region: region || 'us-east-1' } : { ...local, region: 'us-east-1' };
 
     let dynamo: { client: DynamoDBClient; tableName: string } | undefined;
     let store: Store;
     if (choice.store === 'dynamodb') {
-      const client = new DynamoDBClient({ endpoint: opts.dynamodbEndpoint, region: 'local', credentials });
+      const client = new DynamoDBClient({ endpoint: opts.dynamodbEndpoint, ...dynamoConfig });
       closes.push(() => client.destroy());
       const tableName = opts.tableName ?? 'hubdial';
       await ensureTable(client, tableName);
@@ -91,7 +98,7 @@ export async function composeEmbedded(opts: EmbeddedOptions): Promise<EmbeddedWi
     let queue: DialQueue;
     let dialQueue: DialQueueSource;
     if (choice.queue === 'sqs') {
-      const client = new SQSClient({ endpoint: opts.sqsEndpoint, region: 'us-east-1', credentials });
+      const client = new SQSClient({ endpoint: opts.sqsEndpoint, ...sqsConfig });
       closes.push(() => client.destroy());
       const queueUrl = await ensureQueue(client, opts.queueName ?? 'hubdial-dial');
       queue = createSqsDialQueue(client, queueUrl);
