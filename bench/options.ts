@@ -11,6 +11,8 @@ export interface BenchOptions {
   naiveConcurrency: number;
   /** Skip the naive baseline (halves the run). */
   baseline: boolean;
+  /** Also run with DYNAMODB_ENDPOINT / SQS_ENDPOINT at dynalite and fauxqs, beside the default stack. */
+  dynamodb: boolean;
   /** Status callbacks sent after the dials (a sample: every one costs the same), so call-status is counted too. */
   callbacks: number;
   markdown: boolean;
@@ -31,14 +33,17 @@ const HELP = `npm run bench -- [flags]
   --hubspot-latency MS    latency the fake HubSpot adds to every reply (default 40)
   --naive-concurrency N   contact reads at once in the naive baseline (default 1)
   --no-baseline           skip the naive one-read-per-contact run
+  --no-dynamodb           skip the run with DYNAMODB_ENDPOINT / SQS_ENDPOINT at dynalite and fauxqs
   --no-bundle             skip the webhook bundle size and cold import
   --callbacks N           status callbacks to post after the dials, a sample for the
                           call-status figures (default 1000; 0 skips them)
-  --backends WHERE        inline: dynalite and fauxqs on the service's event loop, as
-                          \`npm start\` runs them; threads: on worker threads (default inline)
+  --backends WHERE        for the DynamoDB run: inline: dynalite and fauxqs on the service's
+                          event loop; threads: on worker threads, as an outside DynamoDB
+                          and SQS would be (default inline)
   --dials WHEN            during: the dial poller runs while deliveries arrive, as with
                           \`npm start\`; after: it waits for the last ack, so the import
-                          has the CPU to itself, as the webhook Lambda has on AWS (default during)
+                          has the CPU to itself, as the webhook Lambda has on AWS (SQS
+                          poller only: the DynamoDB run; default during)
   --poller-concurrency N  dial batches of 10 the local SQS poller handles at once (default 2,
                           as \`npm start\`)
   --dial-timeout S        seconds to wait for every contact to be dialled (default 120)
@@ -54,6 +59,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'hubspot-latency': { type: 'string', default: '40' },
       'naive-concurrency': { type: 'string', default: '1' },
       'no-baseline': { type: 'boolean', default: false },
+      'no-dynamodb': { type: 'boolean', default: false },
       callbacks: { type: 'string', default: '1000' },
       'no-bundle': { type: 'boolean', default: false },
       'dial-timeout': { type: 'string', default: '120' },
@@ -84,6 +90,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     hubspotLatencyMs: whole('--hubspot-latency', values['hubspot-latency'], 0),
     naiveConcurrency: whole('--naive-concurrency', values['naive-concurrency'], 1),
     baseline: !values['no-baseline'],
+    dynamodb: !values['no-dynamodb'],
     callbacks: whole('--callbacks', values.callbacks, 0),
     bundle: !values['no-bundle'],
     dialTimeoutSeconds: whole('--dial-timeout', values['dial-timeout'], 1),

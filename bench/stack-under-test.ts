@@ -1,11 +1,14 @@
-// The system the bench drives: the embedded stack (startLocalStack) with a fake HubSpot
+// The system the bench drives: the embedded stack (startLocalStack, SQLite by default or
+// the DynamoDB / SQS adapters against dynalite and fauxqs) with a fake HubSpot
 // holding the contacts and a fake voice back end, set up through the admin API as an
 // operator would: an API key, an agent calling at any time, HubSpot connected.
 import { createHubSpotApi } from '../functions/adapters/hubspot/hubspot';
 import { startLocalStack, type LocalStack } from '../local/stack';
 import { makeContacts, startFakeHubSpot, type FakeHubSpot } from '../test/fakes/fake-hubspot';
 import { startFakeVoice, type FakeVoice } from '../test/fakes/fake-voice';
-import { startBackendThreads } from './backend-threads';
+import { startDynalite } from '../local/dynalite';
+import { startFauxqs } from '../local/fauxqs';
+import { type BackendThreads, startBackendThreads } from './backend-threads';
 import { naiveHubSpotFor } from './naive-intake';
 
 const HUBSPOT_TOKEN = 'pat-na1-bench0000-0000-0000-0000-000000000000';
@@ -26,6 +29,8 @@ export interface StackUnderTestOptions {
   /** Set for the naive baseline: HubSpot read one contact at a time, this many at once. */
   naiveConcurrency?: number;
   pollerConcurrency: number;
+  /** default: what `npm start` runs with no endpoints set (SQLite); dynamodb: DYNAMODB_ENDPOINT / SQS_ENDPOINT at dynalite and fauxqs. */
+  stack: 'default' | 'dynamodb';
 }
 
 export async function startStackUnderTest(opts: StackUnderTestOptions): Promise<StackUnderTest> {
@@ -38,8 +43,8 @@ export async function startStackUnderTest(opts: StackUnderTestOptions): Promise<
     stops.push(() => hubspot.stop());
     const voice = await startFakeVoice({ secret: VOICE_SECRET });
     stops.push(() => voice.stop());
-    const threads = opts.backends === 'threads' ? await startBackendThreads() : undefined;
-    if (threads) stops.push(() => threads.stop());
+    const endpoints = opts.stack === 'dynamodb' ? await startBackends(opts.backends) : undefined;
+    if (endpoints) stops.push(() => endpoints.stop());
     const stack = await startLocalStack({
       port: 0,
       adminPort: 0,
@@ -49,8 +54,8 @@ export async function startStackUnderTest(opts: StackUnderTestOptions): Promise<
         opts.naiveConcurrency === undefined
           ? undefined
           : naiveHubSpotFor((token) => createHubSpotApi(token, { basePath: hubspot.url }), opts.naiveConcurrency),
-      dynamodbEndpoint: threads?.dynamodbEndpoint,
-      sqsEndpoint: threads?.sqsEndpoint,
+      dynamodbEndpoint: endpoints?.dynamodbEndpoint,
+      sqsEndpoint: endpoints?.sqsEndpoint,
       // The sweeper and the local scheduler have nothing to do in this run; fewer idle
       // polls keep their requests out of the figures.
       sweepEveryMs: 3_600_000,
@@ -84,6 +89,23 @@ export async function startStackUnderTest(opts: StackUnderTestOptions): Promise<
     await stop();
     throw err;
   }
+}
+
+/** dynalite and fauxqs for the DynamoDB run: on this event loop (inline) or on worker threads. */
+async function startBackends(where: 'inline' | 'threads'): Promise<BackendThreads> {
+  if (where === 'threads') return startBackendThreads();
+  const dynamo = await startDynalite();
+  const sqs = await startFauxqs().catch(async (err) => {
+    await dynamo.stop();
+    throw err;
+  });
+  return {
+    dynamodbEndpoint: dynamo.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    async stop() {
+      await Promise.all([dynamo.stop(), sqs.stop()]);
+    },
+  };
 }
 
 async function admin<T = unknown>(base: string, method: string, path: string, body: unknown, expected: number): Promise<T> {

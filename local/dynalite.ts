@@ -1,6 +1,5 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
-import { createTableInput } from '../functions/adapters/dynamodb/table-definition';
 
 // dynalite ships no types; this is the part of its API we use.
 const dynalite = require('dynalite') as (opts: Record<string, unknown>) => import('node:http').Server;
@@ -33,16 +32,4 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** Creates the table if it is missing and waits until it is ACTIVE. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-  } catch (err) {
-    if (!(err instanceof ResourceInUseException)) throw err;
-  }
-  for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { ensureTable } from '../functions/adapters/dynamodb/ensure-table';

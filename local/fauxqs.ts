@@ -3,7 +3,6 @@
 // static import would become require() and fail to resolve, so it is loaded with import().
 // Under jest, swc turns that import() into require() and jest.config.js maps and
 // transforms the package.
-import { CreateQueueCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 export interface LocalSqs {
   endpoint: string;
@@ -24,16 +23,4 @@ export async function startFauxqs(opts: { port?: number; dataDir?: string } = {}
   };
 }
 
-/** The queue's URL, creating the queue when it does not exist yet. */
-export async function ensureQueue(client: SQSClient, name: string, attributes?: Record<string, string>): Promise<string> {
-  try {
-    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-    if (QueueUrl) return QueueUrl;
-  } catch (err) {
-    // An existing queue created with other attributes; use it as it is.
-    if (!(err instanceof Error) || !/QueueNameExists|QueueAlreadyExists/.test(err.name)) throw err;
-  }
-  const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name }));
-  if (!QueueUrl) throw new Error(`queue ${name} has no URL`);
-  return QueueUrl;
-}
+export { ensureQueue } from '../functions/adapters/sqs/ensure-queue';

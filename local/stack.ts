@@ -1,32 +1,25 @@
-// The embedded stack behind `npm start`: the same handlers and adapters as on AWS,
-// with dynalite for DynamoDB, fauxqs for SQS, a table-backed scheduler, a poller in
-// place of Lambda's SQS event source, and a small API Gateway stand-in.
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { createAttemptDispatcher } from '../functions/adapters/attempt-dispatcher';
-import { createDynamoStore } from '../functions/adapters/dynamodb/dynamo-store';
-import { createHubSpotApi } from '../functions/adapters/hubspot/hubspot';
-import { createLocalScheduler } from '../functions/adapters/dynamodb/local-scheduler';
-import { createSqsDialQueue } from '../functions/adapters/sqs/sqs-dial-queue';
-import { voiceProvider, voiceSettings } from '../functions/adapters/voice/registry';
-import type { AppDeps } from '../functions/commons/deps';
+// The embedded stack behind `npm start`: the same handlers as on AWS, with the adapters
+// the composition root (functions/commons) chooses for embedded use — SQLite by default,
+// DynamoDB / SQS when their endpoints are given — an in-process feed in place of Lambda's
+// SQS event source, and a small API Gateway stand-in.
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { AdapterChoice, AppDeps } from '../functions/commons/deps';
+import { composeEmbedded, type DialQueueSource, type EmbeddedWiring } from '../functions/commons/embedded-deps';
 import type { HubSpotApiFactory } from '../functions/core/ports';
 import { createAdminHandler } from '../functions/handlers/admin';
 import { createCallStatusHandler } from '../functions/handlers/call-status';
 import { createDialHandler } from '../functions/handlers/dial';
 import { createSweeper } from '../functions/handlers/sweeper';
 import { createWebhookHandler } from '../functions/handlers/webhook';
-import { ensureTable, localDynamoClient, startDynalite } from './dynalite';
-import { ensureQueue, startFauxqs } from './fauxqs';
 import { serveConsole } from './console-route';
 import { startGateway } from './http-gateway';
+import { createSqliteQueueConsumer } from './sqlite-queue-consumer';
 import { createSqsPoller } from './sqs-poller';
 
 export interface LocalStackOptions {
   port: number;
   adminPort: number;
-  /** Where dynalite keeps its data; undefined = in memory (tests). */
+  /** Where the SQLite file lives (HUBDIAL_DATA_DIR); undefined = in memory (tests). */
   dataDir?: string;
   hubspotBaseUrl?: string;
   dynamodbEndpoint?: string;
@@ -50,7 +43,13 @@ export interface LocalStack {
   publicUrl: string;
   adminUrl: string;
   deps: AppDeps;
+  /** Which adapter serves each port (chooseAdapters). */
+  adapters: AdapterChoice;
+  /** The adapters' handles (the DynamoDB client, the SQLite queue), for benches and tests that look inside. */
+  wiring: EmbeddedWiring;
   sweep: () => Promise<unknown>;
+  /** Dial jobs waiting, delayed or being handled: 0 = every dial that will happen has happened. */
+  dialJobsPending(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -60,47 +59,20 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const now = opts.now ?? (() => new Date());
-    const tableName = opts.tableName ?? 'hubdial';
-
-    let dynamoEndpoint = opts.dynamodbEndpoint;
-    if (!dynamoEndpoint) {
-      const path = opts.dataDir ? join(opts.dataDir, 'dynamodb') : undefined;
-      if (path) mkdirSync(path, { recursive: true });
-      const dynalite = await startDynalite({ path });
-      stops.push(dynalite.stop);
-      dynamoEndpoint = dynalite.endpoint;
-    }
-    const dynamo = localDynamoClient(dynamoEndpoint);
-    stops.push(async () => dynamo.destroy());
-    await ensureTable(dynamo, tableName);
-
-    let sqsEndpoint = opts.sqsEndpoint;
-    if (!sqsEndpoint) {
-      const fauxqs = await startFauxqs({ dataDir: opts.dataDir ? join(opts.dataDir, 'sqs') : undefined });
-      stops.push(fauxqs.stop);
-      sqsEndpoint = fauxqs.endpoint;
-    }
-    const sqs = new SQSClient({
-      endpoint: sqsEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    const wiring = await composeEmbedded({
+      dataDir: opts.dataDir,
+      dynamodbEndpoint: opts.dynamodbEndpoint,
+      sqsEndpoint: opts.sqsEndpoint,
+      tableName: opts.tableName,
+      queueName: opts.queueName,
+      hubspotBaseUrl: opts.hubspotBaseUrl,
+      hubspotFor: opts.hubspotFor,
+      publicBaseUrl: opts.publicBaseUrl,
+      now: opts.now,
+      schedulerPollMs: opts.schedulerPollMs,
     });
-    stops.push(async () => sqs.destroy());
-    const queueUrl = await ensureQueue(sqs, opts.queueName ?? 'hubdial-dial');
-
-    const store = createDynamoStore(dynamo, tableName);
-    const queue = createSqsDialQueue(sqs, queueUrl);
-    const scheduler = createLocalScheduler({ client: dynamo, tableName, queue, now, pollMs: opts.schedulerPollMs });
-    const deps: AppDeps = {
-      store,
-      dispatcher: createAttemptDispatcher(queue, scheduler),
-      hubspotFor: opts.hubspotFor ?? ((token) => createHubSpotApi(token, { basePath: opts.hubspotBaseUrl })),
-      voiceProvider,
-      voiceSettings,
-      publicBaseUrl: opts.publicBaseUrl ?? '',
-      now,
-    };
+    stops.push(wiring.close);
+    const { deps } = wiring;
 
     const webhook = createWebhookHandler(deps);
     const callStatus = createCallStatusHandler(deps);
@@ -134,19 +106,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     stops.push(adminGateway.stop);
 
-    const poller = createSqsPoller({
-      client: sqs,
-      queueUrl,
-      handler: createDialHandler(deps),
-      batchSize: 10,
-      waitTimeSeconds: 1,
+    const poller = dialQueueFeed(wiring.dialQueue, createDialHandler(deps), {
       visibilityTimeout: opts.visibilityTimeoutSeconds ?? 30,
       maxConcurrency: opts.pollerConcurrency ?? 2,
     });
     poller.start();
     stops.push(() => poller.stop());
-    scheduler.start();
-    stops.push(() => scheduler.stop());
+    wiring.scheduler.start();
+    stops.push(() => wiring.scheduler.stop());
 
     const sweep = createSweeper(deps);
     const runSweep = () =>
@@ -156,9 +123,44 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     timer.unref();
     stops.push(async () => clearInterval(timer));
 
-    return { publicUrl, adminUrl: adminGateway.url, deps, sweep, stop: stopAll };
+    return {
+      publicUrl,
+      adminUrl: adminGateway.url,
+      deps,
+      adapters: wiring.choice,
+      wiring,
+      sweep,
+      dialJobsPending: () => dialJobsPending(wiring.dialQueue),
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+type DialHandler = ReturnType<typeof createDialHandler>;
+
+/** What feeds the dial handler from the queue, as Lambda's event source would. */
+function dialQueueFeed(source: DialQueueSource, handler: DialHandler, o: { visibilityTimeout: number; maxConcurrency: number }) {
+  if (source.kind === 'sqlite') return createSqliteQueueConsumer({ queue: source.queue, handler, batchSize: 10, ...o });
+  return createSqsPoller({ client: source.client, queueUrl: source.queueUrl, handler, batchSize: 10, waitTimeSeconds: 1, ...o });
+}
+
+async function dialJobsPending(source: DialQueueSource): Promise<number> {
+  if (source.kind === 'sqlite') {
+    const c = source.queue.counts();
+    return c.visible + c.inFlight + c.delayed;
+  }
+  const { Attributes = {} } = await source.client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: source.queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed)
+  );
 }

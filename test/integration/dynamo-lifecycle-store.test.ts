@@ -1,4 +1,5 @@
-// The Store methods for contact lifecycle and do-not-call, on a real DynamoDB API (dynalite).
+// The DynamoDB store's own side of contact lifecycle, on dynalite: erasure rewrites the item,
+// an old table without the contact index, tombstone expiry. The port's behaviour is in contracts/store.contract.ts.
 import { CreateTableCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../functions/adapters/dynamodb/table-definition';
 import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
@@ -47,17 +48,6 @@ function call(id: string, over: Partial<CallRecord> = {}): CallRecord {
 }
 
 describe('DynamoDB store: contact lifecycle', () => {
-  it("lists a contact's calls across agents, and only that contact's in that workspace and portal", async () => {
-    await store.createCall(call('lc_a'));
-    await store.createCall(call('lc_b', { agentId: 'agt_2', status: 'scheduled' }));
-    await store.createCall(call('lc_c', { contactId: '78' }));
-    await store.createCall(call('lc_d', { portalId: '999' }));
-    await store.createCall(call('lc_e', { workspaceId: 'other' }));
-    const found = await store.listCallsForContact('default', '123', '77');
-    expect(found.map((c) => c.id).sort()).toEqual(['lc_a', 'lc_b']);
-    expect(await store.listCallsForContact('default', '123', '1')).toEqual([]);
-  });
-
   it('an erasure overwrites the item: the number, variables and transcript are gone from the table', async () => {
     const stored = call('lc_erase', { contactId: '80' });
     await store.createCall(stored);
@@ -84,49 +74,11 @@ describe('DynamoDB store: contact lifecycle', () => {
     expect((await old.getCalls(['lc_old'])).size).toBe(1);
   });
 
-  it('keeps tombstones, and a privacy deletion is never downgraded by a later ordinary one', async () => {
+  it('writes a tombstone with a time to live of 30 days', async () => {
     await store.putContactTombstone({ workspaceId: 'default', portalId: '123', contactId: '90', kind: 'erased', at: AT });
-    await store.putContactTombstone({ workspaceId: 'default', portalId: '123', contactId: '90', kind: 'deleted', at: AT });
-    await store.putContactTombstone({ workspaceId: 'default', portalId: '123', contactId: '91', kind: 'deleted', at: AT });
-    await store.putContactTombstone({ workspaceId: 'default', portalId: '123', contactId: '91', kind: 'erased', at: AT });
-    const found = await store.getContactTombstones('default', '123', ['90', '91', '92', '90']);
-    expect([...found.keys()].sort()).toEqual(['90', '91']);
-    expect(found.get('90')).toEqual({ workspaceId: 'default', portalId: '123', contactId: '90', kind: 'erased', at: AT });
-    expect(found.get('91')?.kind).toBe('erased');
-    expect((await store.getContactTombstones('other', '123', ['90'])).size).toBe(0);
     const raw = await client.send(
       new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'TOMBSTONE#default#123#90' }, sk: { S: 'TOMBSTONE' } } }),
     );
     expect(Number(raw.Item?.expiresAt?.N)).toBe(Date.parse(AT) / 1000 + 30 * 86_400);
-  });
-});
-
-describe('DynamoDB store: do-not-call', () => {
-  it('adds new numbers only, lists them in pages in number order, finds and removes them per workspace', async () => {
-    const entries = ['+14155550003', '+14155550001', '+14155550002'].map((number) => ({ number, addedAt: AT }));
-    expect(await store.addDoNotCall('dnc-ws', entries)).toBe(3);
-    expect(await store.addDoNotCall('dnc-ws', [{ number: '+14155550001', addedAt: '2030-01-01T00:00:00.000Z', reason: 'x' }])).toBe(0);
-    const first = await store.listDoNotCall('dnc-ws', { limit: 2 });
-    expect(first.items).toEqual([
-      { number: '+14155550001', addedAt: AT },
-      { number: '+14155550002', addedAt: AT },
-    ]);
-    const second = await store.listDoNotCall('dnc-ws', { limit: 2, cursor: first.nextCursor });
-    expect(second.items.map((e) => e.number)).toEqual(['+14155550003']);
-    await expect(store.listDoNotCall('dnc-ws', { limit: 2, cursor: 'bad!' })).rejects.toThrow();
-    expect([...(await store.getDoNotCall('dnc-ws', ['+14155550002', '+14155559999'])).keys()]).toEqual(['+14155550002']);
-    expect((await store.getDoNotCall('other-ws', ['+14155550002'])).size).toBe(0);
-    expect(await store.removeDoNotCall('dnc-ws', '+14155550002')).toBe(true);
-    expect(await store.removeDoNotCall('dnc-ws', '+14155550002')).toBe(false);
-    expect((await store.listDoNotCall('dnc-ws', { limit: 10 })).items.map((e) => e.number)).toEqual(['+14155550001', '+14155550003']);
-  });
-
-  it('checks 250 numbers in batches of 100 keys', async () => {
-    const many = Array.from({ length: 250 }, (_, i) => `+1415556${String(i).padStart(4, '0')}`);
-    await store.addDoNotCall(
-      'dnc-many',
-      many.slice(0, 120).map((number) => ({ number, addedAt: AT })),
-    );
-    expect((await store.getDoNotCall('dnc-many', many)).size).toBe(120);
   });
 });

@@ -75,89 +75,6 @@ describe('local scheduler (dynalite + fauxqs)', () => {
     expect(await scheduler.fireDue(at(120))).toBe(0);
   });
 
-  it('fires every due schedule and leaves the later ones', async () => {
-    const scheduler = newScheduler();
-    await scheduler.schedule({ callId: 'c_a', attempt: 1 }, at(10), 'UTC', T0);
-    await scheduler.schedule({ callId: 'c_b', attempt: 2 }, at(20), 'UTC', T0);
-    await scheduler.schedule({ callId: 'c_c', attempt: 1 }, at(30), 'UTC', T0);
-
-    expect(await scheduler.fireDue(at(25))).toBe(2);
-    expect((await drainQueue()).sort((x, y) => x.callId.localeCompare(y.callId))).toEqual([
-      { callId: 'c_a', attempt: 1 },
-      { callId: 'c_b', attempt: 2 },
-    ]);
-    expect(await scheduler.fireDue(at(30))).toBe(1);
-    expect(await drainQueue()).toEqual([{ callId: 'c_c', attempt: 1 }]);
-  });
-
-  it('counts scheduling the same job at the same time twice as one schedule', async () => {
-    const scheduler = newScheduler();
-    const job = { callId: 'c_twice', attempt: 2 };
-    await scheduler.schedule(job, at(5), 'UTC', T0);
-    await scheduler.schedule(job, at(5), 'UTC', at(1));
-
-    expect(await scheduler.fireDue(at(5))).toBe(1);
-    expect(await drainQueue()).toEqual([job]);
-  });
-
-  it('moves a schedule when the same job is scheduled for another time', async () => {
-    const scheduler = newScheduler();
-    const job = { callId: 'c_moved', attempt: 1 };
-    await scheduler.schedule(job, at(5), 'UTC', T0);
-    await scheduler.schedule(job, at(90), 'UTC', T0);
-
-    expect(await scheduler.fireDue(at(60))).toBe(0);
-    expect(await scheduler.fireDue(at(90))).toBe(1);
-    expect(await drainQueue()).toEqual([job]);
-  });
-
-  it('cancels a schedule, and cancelling a missing one is fine', async () => {
-    const scheduler = newScheduler();
-    const job = { callId: 'c_cancel', attempt: 3 };
-    await scheduler.schedule(job, at(5), 'UTC', T0);
-    await scheduler.cancel(job);
-    await scheduler.cancel(job);
-
-    expect(await scheduler.fireDue(at(10))).toBe(0);
-    expect(await drainQueue()).toEqual([]);
-  });
-
-  it('keeps schedules across a restart: a new scheduler on the same table fires them', async () => {
-    const before = newScheduler();
-    await before.schedule({ callId: 'c_restart', attempt: 2 }, at(45), 'UTC', T0);
-
-    const after = newScheduler();
-    expect(await after.fireDue(at(45))).toBe(1);
-    expect(await drainQueue()).toEqual([{ callId: 'c_restart', attempt: 2 }]);
-  });
-
-  it('fires a schedule once when two schedulers poll the same table at the same moment', async () => {
-    const one = newScheduler();
-    const two = newScheduler();
-    for (let i = 0; i < 5; i++) await one.schedule({ callId: `c_race${i}`, attempt: 1 }, at(5), 'UTC', T0);
-
-    const [a, b] = await Promise.all([one.fireDue(at(5)), two.fireDue(at(5))]);
-    expect(a + b).toBe(5);
-    expect((await drainQueue()).map((j) => j.callId).sort()).toEqual(['c_race0', 'c_race1', 'c_race2', 'c_race3', 'c_race4']);
-  });
-
-  it('leaves a schedule in place when the queue refuses it, for the next poll to fire', async () => {
-    const refusing = createLocalScheduler({
-      client: table.client,
-      tableName: table.tableName,
-      queue: {
-        send: async () => Promise.reject(new Error('queue unavailable')),
-        sendMany: async () => Promise.reject(new Error('queue unavailable')),
-        sendTask: async () => Promise.reject(new Error('queue unavailable')),
-      },
-    });
-    await refusing.schedule({ callId: 'c_retry', attempt: 1 }, at(5), 'UTC', T0);
-    expect(await refusing.fireDue(at(5))).toBe(0);
-
-    expect(await newScheduler().fireDue(at(5))).toBe(1);
-    expect(await drainQueue()).toEqual([{ callId: 'c_retry', attempt: 1 }]);
-  });
-
   it('takes over a schedule whose poller died while firing it once its claim has run out', async () => {
     // A poller that claimed the schedule and then never finished sending it.
     const stuck = createLocalScheduler({
@@ -178,22 +95,6 @@ describe('local scheduler (dynalite + fauxqs)', () => {
     expect(await survivor.fireDue(at(6) /* the claim lasts a minute */)).toBe(0);
     expect(await survivor.fireDue(new Date(at(6).getTime() + 1))).toBe(1);
     expect(await drainQueue()).toEqual([{ callId: 'c_orphan', attempt: 1 }]);
-  });
-
-  it('fires due schedules on its own timer once started', async () => {
-    const scheduler = newScheduler({ now: () => at(100), pollMs: 20 });
-    await scheduler.schedule({ callId: 'c_timer', attempt: 1 }, at(99), 'UTC', T0);
-    scheduler.start();
-    try {
-      let jobs: DialJob[] = [];
-      for (let i = 0; i < 100 && jobs.length === 0; i++) {
-        jobs = await drainQueue();
-        if (jobs.length === 0) await new Promise((r) => setTimeout(r, 20));
-      }
-      expect(jobs).toEqual([{ callId: 'c_timer', attempt: 1 }]);
-    } finally {
-      await scheduler.stop();
-    }
   });
 });
 

@@ -27,3 +27,8 @@ export async function waitForQuiet(client: SQSClient, queueUrl: string, timeoutM
     timeoutMs,
   );
 }
+
+/** As waitForQuiet, through the stack's own view of its dial queue (any adapter: the SQLite default too). */
+export async function waitForNoDialJobs(stack: { dialJobsPending(): Promise<number> }, timeoutMs = 30_000): Promise<void> {
+  await waitFor(async () => ((await stack.dialJobsPending()) === 0 ? true : undefined), 'the dial queue to drain', timeoutMs);
+}

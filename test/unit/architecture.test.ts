@@ -97,7 +97,48 @@ function sourcesIn(room: string): string[] {
   return (readdirSync(join(ROOT, room), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(room, f));
 }
 
+/** Every module a file reaches through relative imports (repository paths without extension), and the packages on the way. */
+function reachable(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const todo = [entry];
+  while (todo.length > 0) {
+    const file = todo.pop() as string;
+    if (files.has(file)) continue;
+    files.add(file);
+    let source: string;
+    try {
+      source = readFileSync(join(ROOT, `${file}.ts`), 'utf8');
+    } catch {
+      source = readFileSync(join(ROOT, file, 'index.ts'), 'utf8');
+    }
+    for (const imp of importsOf(`${file}.ts`, source)) {
+      if (imp.target !== undefined) todo.push(imp.target);
+      else packages.add(imp.spec);
+    }
+  }
+  return { files, packages };
+}
+
 describe('import boundaries', () => {
+  // The embedded default's SQLite adapters and their wiring are for `npm start` only: no
+  // Lambda bundle may carry them (node:sqlite is not even there on every Lambda runtime).
+  it.each(readdirSync(join(ROOT, 'functions/handlers')).filter((f) => f.endsWith('.ts')))(
+    'the Lambda handler %s never reaches SQLite or the embedded wiring',
+    (file) => {
+      const { files, packages } = reachable(`functions/handlers/${file.replace(/\.ts$/, '')}`);
+      expect(files.size).toBeGreaterThan(3);
+      expect([...files].filter((f) => f.startsWith('functions/adapters/sqlite/') || f === 'functions/commons/embedded-deps')).toEqual([]);
+      expect([...packages].filter((p) => p === 'node:sqlite')).toEqual([]);
+    },
+  );
+
+  it('sees the embedded wiring reach SQLite (the check above can fail)', () => {
+    const { files, packages } = reachable('functions/commons/embedded-deps');
+    expect(files.has('functions/adapters/sqlite/sqlite-store')).toBe(true);
+    expect(packages.has('node:sqlite')).toBe(true);
+  });
+
   it.each(RULES.map((rule) => [rule.name, rule] as const))('%s', (_name, rule) => {
     const files = sourcesIn(rule.room);
     expect(files.length).toBeGreaterThan(2);

@@ -6,9 +6,8 @@ import { deriveCallId } from '../../../functions/core/call-id';
 import type { CallRecord } from '../../../functions/core/model';
 import { makeContacts } from '../../fakes/fake-hubspot';
 import type { FakeVoiceRequest } from '../../fakes/fake-voice';
-import { startTestQueue } from '../../support/fauxqs';
 import { creationEvents, startTestStack, waitFor, type TestStack } from '../../support/local-stack';
-import { countBy, waitForQuiet } from '../../support/dial-queue';
+import { countBy, waitForNoDialJobs } from '../../support/dial-queue';
 
 const DELIVERIES = 10;
 const PER_DELIVERY = 100;
@@ -18,18 +17,16 @@ const FIRST = 20_001;
 
 describe('10 concurrent deliveries of 100 contacts, each redelivered concurrently (embedded stack)', () => {
   let t: TestStack;
-  let queue: Awaited<ReturnType<typeof startTestQueue>>;
   let key: string;
   let agentId: string;
 
   beforeAll(async () => {
-    queue = await startTestQueue();
-    t = await startTestStack({ sqsEndpoint: queue.endpoint, queueName: queue.queueUrl.split('/').pop() });
+    // The default stack (SQLite store, queue and scheduler), as `npm start` runs it.
+    t = await startTestStack();
     ({ key, agentId } = await t.setup());
   });
   afterAll(async () => {
     await t?.stop();
-    await queue?.stop();
   });
 
   const callIdOf = (contactId: string) => deriveCallId(agentId, t.hubspot.portalId, contactId);
@@ -104,7 +101,7 @@ describe('10 concurrent deliveries of 100 contacts, each redelivered concurrentl
     for (const call of calls) expect(call.id).toBe(callIdOf(call.contactId));
 
     // Exactly one dial per contact, once every dial job has been handled.
-    await waitForQuiet(queue.client, queue.queueUrl);
+    await waitForNoDialJobs(t.stack);
     const perAttempt = countBy(t.voice.requests.map((r) => `${r.body?.callId}#${r.body?.attempt}`));
     expect(perAttempt.size).toBe(allContacts.length);
     expect([...perAttempt].filter(([, n]) => n !== 1)).toEqual([]);
@@ -136,7 +133,7 @@ describe('10 concurrent deliveries of 100 contacts, each redelivered concurrentl
       expect(call.attempts).toHaveLength(1);
       expect(call.history.map((h) => h.status)).toEqual(['scheduled', 'dialing', 'completed']);
     }
-    await waitForQuiet(queue.client, queue.queueUrl);
+    await waitForNoDialJobs(t.stack);
     expect(t.voice.requests).toHaveLength(calls.length);
   }, 90_000);
 });

@@ -4,9 +4,8 @@
 // recovery that redelivery stores every contact once and each is dialled once.
 import { deriveCallId } from '../../../functions/core/call-id';
 import { makeContacts, type FakeReply } from '../../fakes/fake-hubspot';
-import { startTestQueue } from '../../support/fauxqs';
 import { creationEvents, HUBSPOT_TOKEN, startTestStack, type TestStack } from '../../support/local-stack';
-import { countBy, waitForQuiet } from '../../support/dial-queue';
+import { countBy, waitForNoDialJobs } from '../../support/dial-queue';
 
 /** HubSpot gives up on a webhook reply after 5 s and counts it as failed. */
 const HUBSPOT_REPLY_LIMIT_MS = 5000;
@@ -16,7 +15,6 @@ type Reply = { status: number; headers: Headers; body: any };
 
 describe('HubSpot faults during a delivery (embedded stack)', () => {
   let t: TestStack;
-  let queue: Awaited<ReturnType<typeof startTestQueue>>;
   let key: string;
   let agentId: string;
   /** Every delivery HubSpot would still redeliver: its answer was not 2xx. */
@@ -26,14 +24,13 @@ describe('HubSpot faults during a delivery (embedded stack)', () => {
   let nextContact = 7000;
 
   beforeAll(async () => {
-    queue = await startTestQueue();
-    t = await startTestStack({ sqsEndpoint: queue.endpoint, queueName: queueNameOf(queue.queueUrl), visibilityTimeoutSeconds: 1 });
+    // The default stack (SQLite store, queue and scheduler), as `npm start` runs it.
+    t = await startTestStack({ visibilityTimeoutSeconds: 1 });
     ({ key, agentId } = await t.setup());
   });
   afterAll(async () => {
     t.hubspot.delayMs = 0;
     await t?.stop();
-    await queue?.stop();
   });
 
   const callIdOf = (contactId: string) => deriveCallId(agentId, t.hubspot.portalId, contactId);
@@ -235,12 +232,8 @@ describe('HubSpot faults during a delivery (embedded stack)', () => {
     expect(accepted.sort()).toEqual(contactIds.filter((id) => !storedEarlier.has(id)).sort());
     expect(await storedContacts(contactIds)).toEqual(contactIds);
 
-    await waitForQuiet(queue.client, queue.queueUrl);
+    await waitForNoDialJobs(t.stack);
     const requestsPerCall = countBy(t.voice.requests.map((r) => `${r.body?.callId}#${r.body?.attempt}`));
     for (const id of contactIds) expect([id, requestsPerCall.get(`${callIdOf(id)}#1`)]).toEqual([id, 1]);
   });
 });
-
-function queueNameOf(queueUrl: string): string {
-  return queueUrl.split('/').pop() ?? '';
-}

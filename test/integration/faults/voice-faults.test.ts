@@ -3,7 +3,6 @@
 // Every call must end in a stated status, an attempt never gets more than
 // MAX_DIAL_ERRORS_PER_ATTEMPT requests, a request that may have placed the call (5xx,
 // timeout) is never sent again, and no callback ever causes a second dial.
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createHmac } from 'node:crypto';
 import { deriveCallId } from '../../../functions/core/call-id';
 import { buildStatusCallbackUrl } from '../../../functions/core/callback-url';
@@ -12,7 +11,6 @@ import { MAX_DIAL_ERRORS_PER_ATTEMPT, pendingAttempt } from '../../../functions/
 import type { CallRecord, CallStatus } from '../../../functions/core/model';
 import { makeContacts } from '../../fakes/fake-hubspot';
 import type { FakeVoice, FakeVoiceReply, FakeVoiceRequest } from '../../fakes/fake-voice';
-import { startTestQueue } from '../../support/fauxqs';
 import { creationEvents, startTestStack, waitFor, type TestStack } from '../../support/local-stack';
 
 // No call window on these agents: the clock only decides when retries fall due.
@@ -23,7 +21,6 @@ const SHORT_TIMEOUT_MS = 300;
 
 type Harness = {
   t: TestStack;
-  queue: Awaited<ReturnType<typeof startTestQueue>>;
   key: string;
   /** voice timeoutMs left at the default */
   agentId: string;
@@ -34,12 +31,9 @@ type Harness = {
 
 async function startHarness(visibilityTimeoutSeconds: number): Promise<Harness> {
   const clock = { now: START };
-  const queue = await startTestQueue();
   const t = await startTestStack({
     now: () => clock.now,
     visibilityTimeoutSeconds,
-    sqsEndpoint: queue.endpoint,
-    queueName: queue.queueUrl.split('/').pop(),
   });
   const { key, agentId } = await t.setup();
   const impatient = await t.admin('POST', '/admin/agents', {
@@ -50,12 +44,11 @@ async function startHarness(visibilityTimeoutSeconds: number): Promise<Harness> 
     voice: { provider: 'http', url: `${t.voice.url}/calls`, secret: t.voice.secret, timeoutMs: SHORT_TIMEOUT_MS },
   });
   if (impatient.status !== 201) throw new Error(`agent not created: ${JSON.stringify(impatient.body)}`);
-  return { t, queue, key, agentId, impatientAgentId: impatient.body.id, clock };
+  return { t, key, agentId, impatientAgentId: impatient.body.id, clock };
 }
 
 async function stopHarness(h: Harness | undefined): Promise<void> {
   await h?.t.stop();
-  await h?.queue.stop();
 }
 
 let nextContact = 9001;
@@ -112,16 +105,7 @@ const inStatus = (h: Harness, callId: string, status: CallStatus, timeoutMs?: nu
  * requests so far" mean "n requests, ever, up to this time".
  */
 async function isSettled(h: Harness): Promise<boolean> {
-  const { Attributes = {} } = await h.queue.client.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: h.queue.queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-    }),
-  );
-  const queued =
-    Number(Attributes.ApproximateNumberOfMessages) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible) +
-    Number(Attributes.ApproximateNumberOfMessagesDelayed);
+  const queued = await h.t.stack.dialJobsPending();
   if (queued > 0) return false;
   const waiting = await h.t.stack.deps.store.listCalls({ status: 'scheduled', limit: 100 });
   return waiting.items.every((c) => (pendingAttempt(c)?.scheduledAt ?? '9999') > h.clock.now.toISOString());
