@@ -4,6 +4,7 @@ import { PRICES, type CostEstimate } from './cost';
 import { machineLine, type Machine } from './machine';
 import type { ScenarioResult } from './scenario';
 import { mean, percentile } from './stats';
+import { layoutRows, layoutTargets } from './write-units';
 
 export interface Report {
   main: ScenarioResult;
@@ -89,6 +90,7 @@ function rows(r: Report): Row[] {
       'SQS requests per contact: send / send batch / receive / delete batch',
       `${perContact(main.sdk.sqs.SendMessageCommand, main)} / ${perContact(main.sdk.sqs.SendMessageBatchCommand, main)} / ${perContact(main.sdk.sqs.ReceiveMessageCommand, main)} / ${perContact(main.sdk.sqs.DeleteMessageBatchCommand, main)}`,
     ],
+    ...layoutRows(main),
     ['schedules created (attempts > 15 min away)', String(main.sdk.localScheduler.PutItemCommand ?? 0)],
     [
       'process CPU per contact, ms (all threads): import window / until all dialled',
@@ -129,6 +131,7 @@ function targets(r: Report): Row[] {
       'every contact dialled exactly once',
       main.dials ? tick(main.dials.exactlyOnce && main.accepted === main.config.contacts) : 'not checked',
     ],
+    ...layoutTargets(main, r.cost.totalUsd),
   ];
 }
 
