@@ -1,7 +1,7 @@
 // The table layout for scale (functions/adapters/dynamodb/LAYOUT.md), against dynalite:
 // one agent's or one status's calls spread over CALL_SHARDS index partitions, the index
 // entries carry keys only, and the listings merge the shards back into one exact order.
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import { CALL_SHARDS, callShard, statusPartition } from '../../functions/adapters/dynamodb/dynamo-items';
@@ -127,4 +127,17 @@ it('keeps index entries to their keys: no record attribute is copied into an ind
   expect(Object.keys(res.Items?.[0] ?? {}).sort()).toEqual(['gsi2pk', 'gsi2sk', 'pk', 'sk']);
   // The listing still returns the whole record, read from the table.
   expect((await store.listCalls({ status: 'completed', limit: 5 })).items).toEqual([stored]);
+});
+
+it('stores a call id once, in the key, and reads it back from there (and from items that still carry it)', async () => {
+  const { store, tableName } = await fresh();
+  const stored = call('call_once', 1);
+  await store.createCall(stored);
+  const raw = await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'CALL#call_once' }, sk: { S: 'CALL' } } }));
+  expect(raw.Item?.id).toBeUndefined();
+  expect(await store.getCall('call_once')).toEqual(stored);
+  expect((await store.getCalls(['call_once'])).get('call_once')).toEqual(stored);
+  expect((await store.listCalls({ limit: 5 })).items).toEqual([stored]);
+  await client.send(new PutItemCommand({ TableName: tableName, Item: { ...raw.Item, pk: { S: 'CALL#call_old' }, id: { S: 'call_old' } } }));
+  expect((await store.getCall('call_old'))?.id).toBe('call_old');
 });

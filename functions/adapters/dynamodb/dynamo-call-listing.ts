@@ -6,12 +6,12 @@ import { checkPageLimit, checkStaleLimit, listingSignature, parseIndexPosition }
 import { InvalidCursorError } from '../../core/errors';
 import { decodeCursor, encodeCursor } from '../../core/page-cursor';
 import {
+  callOf,
   agentCallsPartitions,
   CALL_PK_PREFIX,
   callIdOfKey,
   CALLS_BY_AGENT,
   CALLS_BY_STATUS,
-  recordOf,
   statusPartitions,
   statusSortKey,
   type CallIndex,
@@ -202,7 +202,7 @@ export async function listCalls(readers: Readers, query: CallQuery): Promise<Pag
     filtered: true,
   });
   return {
-    items: page.items.map((item) => recordOf<CallRecord>(item)),
+    items: page.items.map((item) => callOf(item)),
     ...(page.resume !== undefined ? { nextCursor: encodeCursor(signature, [page.resume.pk?.S, page.resume.sk?.S]) } : {}),
   };
 }

@@ -129,8 +129,10 @@ export const statusSortKey = (call: CallRecord) => indexSortKey(statusOrderTime(
 
 export function callItem(call: CallRecord): Item {
   const shard = callShard(call.id);
+  // The id is the key's (CALL#<id>): stored once, it keeps a call's first writes under 1 KB (LAYOUT.md).
+  const { id: _id, ...fields } = call;
   return {
-    ...toAttributeMap(call),
+    ...toAttributeMap(fields),
     ...keys.call(call.id),
     [CALLS_BY_AGENT.pk]: s(agentCallsPartition(call.agentId, shard)),
     [CALLS_BY_AGENT.sk]: s(indexSortKey(call.createdAt, call.id)),
@@ -139,6 +141,13 @@ export function callItem(call: CallRecord): Item {
     [CALLS_BY_CONTACT.pk]: s(contactCallsPartition(call.workspaceId, call.portalId, call.contactId)),
     [CALLS_BY_CONTACT.sk]: s(call.id),
   };
+}
+
+/** A stored call: its fields, and its id from the key. */
+export function callOf(item: Item): CallRecord {
+  const call = recordOf<CallRecord>(item);
+  // Items written before the id moved into the key alone still carry it as a field.
+  return { ...call, id: call.id ?? (callIdOfKey(item) as string) };
 }
 
 export function tombstoneItem(tombstone: ContactTombstone): Item {

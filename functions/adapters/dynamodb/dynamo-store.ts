@@ -26,6 +26,7 @@ import {
   backfillItem,
   callIdOfKey,
   callItem,
+  callOf,
   CALLS_BY_CONTACT,
   contactCallsPartition,
   doNotCallItem,
@@ -138,7 +139,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
     const found = new Map<string, CallRecord>();
     for (let i = 0; i < unique.length; i += BATCH_GET_SIZE) {
       for (const item of await batchGetCalls(unique.slice(i, i + BATCH_GET_SIZE))) {
-        const call = recordOf<CallRecord>(item);
+        const call = callOf(item);
         found.set(call.id, call);
       }
     }
@@ -246,7 +247,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
 
     async getCall(id: string) {
       const item = await get(keys.call(id));
-      return item && recordOf<CallRecord>(item);
+      return item && callOf(item);
     },
 
     getCalls,
