@@ -4,6 +4,7 @@ import { PRICES, type CostEstimate } from './cost';
 import { machineLine, type Machine } from './machine';
 import type { ScenarioResult } from './scenario';
 import { mean, percentile } from './stats';
+import { layoutRows, layoutTargets } from './write-units';
 
 export interface Report {
   /** The default stack (SQLite): what the targets are judged on. */
@@ -103,6 +104,7 @@ function rows(r: Report): Row[] {
           `${perContact(run.sdk.sqs.SendMessageCommand, run)} / ${perContact(run.sdk.sqs.SendMessageBatchCommand, run)} / ${perContact(run.sdk.sqs.ReceiveMessageCommand, run)} / ${perContact(run.sdk.sqs.DeleteMessageBatchCommand, run)}`,
       ),
     ],
+    ...(r.dynamo ? layoutRows(r.dynamo).map(([label, value]): Row => [label, ...aws(() => value)]) : []),
     ['schedules created (attempts > 15 min away)', ...aws((run) => String(run.sdk.localScheduler.PutItemCommand ?? 0))],
     [
       'process CPU per contact, ms (all threads): import window / until all dialled',
@@ -150,7 +152,7 @@ function rows(r: Report): Row[] {
   return out;
 }
 
-// The issue's targets, judged on the default stack.
+// The issue's targets: throughput on the default stack, the table's on the DynamoDB run.
 function targets(r: Report): Row[] {
   const { main } = r;
   const p99 = percentile(main.ackMs, 99);
@@ -165,6 +167,8 @@ function targets(r: Report): Row[] {
       'every contact dialled exactly once',
       main.dials ? tick(main.dials.exactlyOnce && main.accepted === main.config.contacts) : 'not checked',
     ],
+    // The DynamoDB layout's targets, judged on the DynamoDB run's counted writes.
+    ...(r.dynamo && r.cost ? layoutTargets(r.dynamo, r.cost.totalUsd) : []),
   ];
 }
 

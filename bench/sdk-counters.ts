@@ -5,7 +5,8 @@
 // arithmetic (item size rounded up to 4 KB / 1 KB), not a guess.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { TABLE_KEYS } from '../functions/adapters/dynamodb/table-definition';
+import { performance } from 'node:perf_hooks';
+import { summarize, WriteUnitMeter, type WriteUnitSummary } from './write-units';
 
 export interface SdkCounts {
   /** DynamoDB requests by command name (the local scheduler's excluded). */
@@ -14,11 +15,14 @@ export interface SdkCounts {
   rru: number;
   wru: number;
   /**
-   * Write units the secondary indexes add on AWS (dynalite does not report them): with
-   * projection ALL, each put writes the item to every index whose key it has, twice when
-   * the index key changes (delete + insert).
+   * Write units the secondary indexes add on AWS (dynalite does not report them),
+   * computed from the items written (bench/write-units.ts).
    */
   gsiWru: number;
+  /** How many write events the meter had logged when this snapshot was taken. */
+  writeEvents: number;
+  /** Per table and index: units, writes and the busiest partition key (set by countsBetween). */
+  writeUnits?: WriteUnitSummary;
   /** Requests of the table-backed local scheduler, which EventBridge Scheduler replaces on AWS. */
   localScheduler: Record<string, number>;
   /** SQS requests by command name, and `MessagesSent`: messages enqueued (a batch request counts its entries). */
@@ -42,10 +46,9 @@ const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
 
 export function installSdkCounter(): SdkCounter {
-  const counts: SdkCounts = { dynamo: {}, rru: 0, wru: 0, gsiWru: 0, localScheduler: {}, sqs: {} };
-  // The index keys each stored item had after its last put, to tell an index insert
-  // from an index update from a key change.
-  const indexKeysOf = new Map<string, (string | undefined)[]>();
+  const counts: SdkCounts = { dynamo: {}, rru: 0, wru: 0, gsiWru: 0, writeEvents: 0, localScheduler: {}, sqs: {} };
+  const meter = new WriteUnitMeter();
+  activeMeter = meter;
 
   const dynamoProto = DynamoDBClient.prototype as unknown as { send: Send };
   const sqsProto = SQSClient.prototype as unknown as { send: Send };
@@ -66,12 +69,17 @@ export function installSdkCounter(): SdkCounter {
       const output = await dynamoSend.call(this, command, ...rest);
       const units = consumedUnits(output?.ConsumedCapacity);
       if (READS.has(name)) counts.rru += units;
-      if (WRITES.has(name)) counts.wru += units;
-      if (name === 'PutItemCommand' && input.Item) counts.gsiWru += units * indexWrites(indexKeysOf, input.Item);
+      if (WRITES.has(name)) {
+        counts.wru += units;
+        meter.record(name, input, performance.now(), false);
+      }
       return output;
     } catch (err) {
       // DynamoDB bills a write whose condition failed as at least one write unit.
-      if (WRITES.has(name) && (err as Error)?.name === 'ConditionalCheckFailedException') counts.wru += 1;
+      if (WRITES.has(name) && (err as Error)?.name === 'ConditionalCheckFailedException') {
+        counts.wru += 1;
+        meter.record(name, input, performance.now(), true);
+      }
       throw err;
     }
   };
@@ -87,7 +95,11 @@ export function installSdkCounter(): SdkCounter {
   };
 
   return {
-    snapshot: () => structuredClone(counts),
+    snapshot: () => {
+      counts.writeEvents = meter.events.length;
+      counts.gsiWru = meter.events.reduce((sum, e) => sum + (e.target === 'table' ? 0 : e.units), 0);
+      return structuredClone(counts);
+    },
     holdReceives() {
       let open!: () => void;
       gate = new Promise((resolve) => (open = resolve));
@@ -97,13 +109,16 @@ export function installSdkCounter(): SdkCounter {
       };
     },
     uninstall() {
+      // The meter stays readable: countsBetween may still summarize snapshots taken before.
       dynamoProto.send = dynamoSend;
       sqsProto.send = sqsSend;
     },
   };
 }
 
-/** b - a, field by field. */
+let activeMeter: WriteUnitMeter | undefined;
+
+/** b - a, field by field; the write units are summarized over the writes between the two. */
 export function countsBetween(a: SdkCounts, b: SdkCounts): SdkCounts {
   const sub = (x: Record<string, number>, y: Record<string, number>) =>
     Object.fromEntries(
@@ -116,6 +131,8 @@ export function countsBetween(a: SdkCounts, b: SdkCounts): SdkCounts {
     rru: b.rru - a.rru,
     wru: b.wru - a.wru,
     gsiWru: b.gsiWru - a.gsiWru,
+    writeEvents: b.writeEvents - a.writeEvents,
+    ...(activeMeter ? { writeUnits: summarize(activeMeter.events.slice(a.writeEvents, b.writeEvents)) } : {}),
     localScheduler: sub(a.localScheduler, b.localScheduler),
     sqs: sub(a.sqs, b.sqs),
   };
@@ -136,22 +153,4 @@ function isLocalSchedulerRequest(input: Record<string, any>): boolean {
   if (typeof pk === 'string') return pk.startsWith('SCHEDULE#');
   const values = input.ExpressionAttributeValues as Record<string, { S?: string }> | undefined;
   return Object.values(values ?? {}).some((v) => v?.S === 'SCHEDULES');
-}
-
-function indexWrites(indexKeysOf: Map<string, (string | undefined)[]>, item: Record<string, { S?: string }>): number {
-  const id = `${item[TABLE_KEYS.partitionKey]?.S}\u0000${item[TABLE_KEYS.sortKey]?.S}`;
-  const before = indexKeysOf.get(id) ?? [];
-  const after = TABLE_KEYS.indexes.map((index) => {
-    const pk = item[index.partitionKey]?.S;
-    const sk = item[index.sortKey]?.S;
-    return pk !== undefined && sk !== undefined ? `${pk}\u0000${sk}` : undefined;
-  });
-  indexKeysOf.set(id, after);
-  let writes = 0;
-  after.forEach((key, i) => {
-    const old = before[i];
-    if (key !== undefined && old !== undefined) writes += key === old ? 1 : 2;
-    else if (key !== undefined || old !== undefined) writes += 1;
-  });
-  return writes;
 }

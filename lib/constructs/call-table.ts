@@ -29,7 +29,8 @@ export class CallTable extends Construct {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        // Keys only (LAYOUT.md): a status change then rewrites ~100-byte entries, not the record.
+        projectionType: ProjectionType[index.projection],
       });
     }
   }

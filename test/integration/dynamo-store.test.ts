@@ -1,6 +1,7 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { createDynamoStore, type DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
+import { CALL_SHARDS, callShard } from '../../functions/adapters/dynamodb/dynamo-items';
 import type { CallRecord } from '../../functions/core/model';
 import { ensureTable } from '../../local/dynalite';
 import { startTestTable } from '../support/dynamo';
@@ -91,10 +92,14 @@ describe('call records', () => {
     expect(raw.settings?.M?.gapHours).toEqual({ L: [] });
     expect(raw.history?.L?.[0]?.M?.status).toEqual({ S: 'scheduled' });
     expect(raw.version).toEqual({ N: '1' });
+    // Index partitions are sharded by the call id, the same shard in every index.
+    const shard = callShard('call_rt');
+    expect(shard).toBeGreaterThanOrEqual(0);
+    expect(shard).toBeLessThan(CALL_SHARDS);
     expect(raw).toMatchObject({
-      gsi1pk: { S: 'AGENT#agt_1' },
+      gsi1pk: { S: `AGENT#agt_1#${shard}` },
       gsi1sk: { S: `${minute(0)}#call_rt` },
-      gsi2pk: { S: 'STATUS#scheduled' },
+      gsi2pk: { S: `STATUS#scheduled#${shard}` },
       gsi2sk: { S: `${minute(120)}#call_rt` },
     }); // a scheduled call sorts by its pending attempt
   });
@@ -122,11 +127,13 @@ describe('operation counters', () => {
     await s.getCall('call_ops');
     await s.updateCall(call('call_ops', { version: 2 }));
     await s.listCalls({ agentId: 'agt_1', limit: 10 });
+    // One query per shard of the agent's partition, one batch read of the records found.
+    expect(s.operations).toEqual({ reads: 2, writes: 3, queries: CALL_SHARDS });
     await s.listCalls({ limit: 10 });
-    expect(s.operations).toEqual({ reads: 1, writes: 3, queries: 2 });
+    expect(s.operations).toEqual({ reads: 2, writes: 3, queries: CALL_SHARDS + 1 });
     const snapshot = s.operations;
     await s.getCall('call_ops');
-    expect(snapshot.reads).toBe(1);
-    expect(s.operations.reads).toBe(2);
+    expect(snapshot.reads).toBe(2);
+    expect(s.operations.reads).toBe(3);
   });
 });

@@ -1,4 +1,4 @@
-import type { AttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-sdk/client-dynamodb';
+import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import type { CallRecord, CallStatus } from '../../core/model';
 import type { CallQuery, Page } from '../../core/ports';
 import type { Item } from './dynamo-codec';
@@ -6,26 +6,31 @@ import { checkPageLimit, checkStaleLimit, listingSignature, parseIndexPosition }
 import { InvalidCursorError } from '../../core/errors';
 import { decodeCursor, encodeCursor } from '../../core/page-cursor';
 import {
-  agentCallsPartition,
+  callOf,
+  agentCallsPartitions,
   CALL_PK_PREFIX,
+  callIdOfKey,
   CALLS_BY_AGENT,
   CALLS_BY_STATUS,
-  recordOf,
-  statusPartition,
+  statusPartitions,
+  statusSortKey,
   type CallIndex,
 } from './dynamo-items';
+import { mergeShards, type ShardMerge } from './shard-merge';
 
 // Call listings:
-//   agent (+ status)  gsi1 AGENT#<agentId>, newest created first; status is a filter
-//   status            gsi2 STATUS#<status>, most recently updated first
+//   agent (+ status)  gsi1 AGENT#<agentId>#<shard>, newest created first; status is a filter
+//   status            gsi2 STATUS#<status>#<shard>, most recently updated first (core's statusOrderTime)
 //   neither           a scan of the table for CALL# items, in the table's own order.
-// The unfiltered listing is a scan, not a merge of the six STATUS# partitions, because an
-// item's place in a scan never moves: a call that changes status while an operator pages
-// (the dialer runs all the time) is still listed exactly once. By-agent listings are
-// stable the same way (createdAt never changes); by-status listings follow updatedAt, so
-// a call updated meanwhile can move to a part of that list already read.
-// A cursor holds the key of the last item returned (or DynamoDB's LastEvaluatedKey):
-// the index sort key `<time>#<callId>` for index listings, [pk, sk] for the scan.
+// The indexes hold keys only: a listing merges the shards of its partition by sort key,
+// then reads the records from the table (BatchGetItem) and filters them there. The
+// unfiltered listing is a scan, not a merge of the STATUS# partitions, because an item's
+// place in a scan never moves: a call that changes status while an operator pages is
+// still listed exactly once. By-agent listings are stable the same way (createdAt never
+// changes); a by-status listing lists a call only where it stands now, so a call updated
+// meanwhile may move to a part of that list already read.
+// A cursor holds the last position examined: the index sort key `<time>#<callId>` for
+// index listings (every shard resumes after it), [pk, sk] for the scan.
 
 export type ReadPage = { Items?: Item[]; LastEvaluatedKey?: Item };
 export type RunQuery = (input: Omit<QueryCommandInput, 'TableName'>) => Promise<ReadPage>;
@@ -33,6 +38,8 @@ export type RunScan = (input: Omit<ScanCommandInput, 'TableName'>) => Promise<Re
 export interface Readers {
   query: RunQuery;
   scan: RunScan;
+  /** The stored calls among these ids (BatchGetItem). */
+  calls: (ids: string[]) => Promise<Map<string, CallRecord>>;
 }
 
 /** Items read per request when a filter drops some: DynamoDB applies Limit before the filter. */
@@ -64,65 +71,68 @@ async function collect(
   }
 }
 
-/** One partition of a call index, optionally filtered by status and bounded above. */
-function readIndex(
-  run: RunQuery,
+/**
+ * Up to `limit` calls from merged index entries whose stored record `matches` (read in
+ * batches from the table). `resume` is the last position examined when more may follow.
+ */
+async function collectFromIndex(
+  readers: Readers,
+  merge: ShardMerge,
   index: CallIndex,
-  partition: string,
-  o: { newestFirst: boolean; status?: CallStatus; before?: string; extra?: Filter },
-) {
-  const names: Record<string, string> = { '#pk': index.pk };
-  const values: Record<string, AttributeValue> = { ':pk': { S: partition } };
-  let keyCondition = '#pk = :pk';
-  if (o.before !== undefined) {
-    names['#sk'] = index.sk;
-    values[':before'] = { S: o.before };
-    keyCondition += ' AND #sk < :before';
+  opts: { limit: number; filtered: boolean; matches: (call: CallRecord, position: string) => boolean },
+): Promise<{ calls: CallRecord[]; resume?: string }> {
+  const calls: CallRecord[] = [];
+  let last: string | undefined;
+  for (let batches = 1; ; batches++) {
+    const want = opts.filtered ? Math.max(FILTERED_READ_SIZE, opts.limit) : opts.limit - calls.length;
+    const batch: [string, string][] = [];
+    while (batch.length < want) {
+      const entry = await merge.next();
+      if (entry === undefined) break;
+      const id = callIdOfKey(entry);
+      const position = entry[index.sk]?.S;
+      if (id !== undefined && position !== undefined) batch.push([id, position]);
+    }
+    if (batch.length === 0) return { calls };
+    const records = await readers.calls(batch.map(([id]) => id));
+    for (const [i, [id, position]] of batch.entries()) {
+      last = position;
+      const call = records.get(id);
+      if (!call || !opts.matches(call, position)) continue;
+      calls.push(call);
+      if (calls.length === opts.limit) {
+        if (i < batch.length - 1) return { calls, resume: last };
+        return (await merge.next()) === undefined ? { calls } : { calls, resume: last };
+      }
+    }
+    if (batches >= MAX_READS_PER_PAGE) return { calls, resume: last };
   }
-  const filters: string[] = [];
-  if (o.status !== undefined) {
-    names['#status'] = 'status';
-    values[':status'] = { S: o.status };
-    filters.push('#status = :status');
-  }
-  if (o.extra) {
-    Object.assign(names, o.extra.names);
-    Object.assign(values, o.extra.values);
-    filters.push(o.extra.expression);
-  }
-  return (start: Item | undefined, limit: number) =>
-    run({
-      IndexName: index.name,
-      KeyConditionExpression: keyCondition,
-      FilterExpression: filters.length ? filters.join(' AND ') : undefined,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ScanIndexForward: !o.newestFirst,
-      Limit: limit,
-      ExclusiveStartKey: start,
-    });
-}
-
-/** The index's full start key, rebuilt from the sort key `<time>#<callId>` a cursor keeps. */
-function indexStartKey(index: CallIndex, partition: string, sortKey: string): Item {
-  const callId = sortKey.slice(sortKey.indexOf('#') + 1);
-  return { pk: { S: `${CALL_PK_PREFIX}${callId}` }, sk: { S: 'CALL' }, [index.pk]: { S: partition }, [index.sk]: { S: sortKey } };
 }
 
 const isTableKey = (value: unknown): value is [string, string] =>
   Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string' && part.length > 0 && part.length <= 1024);
 
+/** The from / to / q part of a call query, checked on a stored record. */
+function searchMatches(query: CallQuery): ((call: CallRecord) => boolean) | undefined {
+  const { from, to, q } = query;
+  if (from === undefined && to === undefined && q === undefined) return undefined;
+  return (call) =>
+    (from === undefined || call.createdAt >= from) &&
+    (to === undefined || call.createdAt < to) &&
+    (q === undefined || call.contactId === q || call.to === q);
+}
+
 interface Filter {
   expression: string;
   names: Record<string, string>;
-  values: Record<string, AttributeValue>;
+  values: Record<string, { S: string }>;
 }
 
-/** The from / to / q part of a call query as a DynamoDB filter (undefined: none asked). */
+/** The same search as a DynamoDB filter, for the table scan. */
 function searchFilter(query: CallQuery): Filter | undefined {
   const parts: string[] = [];
   const names: Record<string, string> = {};
-  const values: Record<string, AttributeValue> = {};
+  const values: Record<string, { S: string }> = {};
   if (query.from !== undefined) {
     names['#createdAt'] = 'createdAt';
     values[':from'] = { S: query.from };
@@ -144,59 +154,77 @@ function searchFilter(query: CallQuery): Filter | undefined {
 
 export async function listCalls(readers: Readers, query: CallQuery): Promise<Page<CallRecord>> {
   checkPageLimit(query.limit);
-  const extra = searchFilter(query);
   const signature = listingSignature(query);
   const position = query.cursor !== undefined ? decodeCursor(query.cursor, signature) : undefined;
   const { limit } = query;
 
-  let page: { items: Item[]; resume?: Item };
-  let positionOf: (key: Item) => unknown;
   if (query.agentId !== undefined || query.status !== undefined) {
-    const [index, partition] =
-      query.agentId !== undefined
-        ? [CALLS_BY_AGENT, agentCallsPartition(query.agentId)]
-        : [CALLS_BY_STATUS, statusPartition(query.status as CallStatus)];
     if (position !== undefined) parseIndexPosition(position);
-    const read = readIndex(readers.query, index, partition, {
+    const search = searchMatches(query);
+    const byAgent = query.agentId !== undefined;
+    const index = byAgent ? CALLS_BY_AGENT : CALLS_BY_STATUS;
+    const partitions = byAgent ? agentCallsPartitions(query.agentId as string) : statusPartitions(query.status as CallStatus);
+    const filtered = (byAgent && query.status !== undefined) || search !== undefined;
+    const merge = mergeShards(readers.query, index, partitions, {
       newestFirst: true,
-      status: query.agentId !== undefined ? query.status : undefined,
-      extra,
+      after: position as string | undefined,
+      chunk: filtered ? FILTERED_READ_SIZE : limit,
     });
-    page = await collect(read, {
-      start: position !== undefined ? indexStartKey(index, partition, position as string) : undefined,
+    const status = query.status;
+    const page = await collectFromIndex(readers, merge, index, {
       limit,
-      filtered: (query.agentId !== undefined && query.status !== undefined) || extra !== undefined,
+      filtered,
+      matches: (call, at) =>
+        (status === undefined || call.status === status) &&
+        // By status: only where the call stands now (the index entry may be about to move).
+        (byAgent || statusSortKey(call) === at) &&
+        (search === undefined || search(call)),
     });
-    positionOf = (key) => key[index.sk]?.S;
-  } else {
-    if (position !== undefined && !isTableKey(position)) throw new InvalidCursorError('not readable');
-    const read = (start: Item | undefined, readLimit: number) =>
-      readers.scan({
-        FilterExpression: ['begins_with(#pk, :calls)', ...(extra ? [extra.expression] : [])].join(' AND '),
-        ExpressionAttributeNames: { '#pk': 'pk', ...extra?.names },
-        ExpressionAttributeValues: { ':calls': { S: CALL_PK_PREFIX }, ...extra?.values },
-        Limit: readLimit,
-        ExclusiveStartKey: start,
-      });
-    page = await collect(read, {
-      start: position !== undefined ? { pk: { S: position[0] }, sk: { S: position[1] } } : undefined,
-      limit,
-      filtered: true,
-    });
-    positionOf = (key) => [key.pk?.S, key.sk?.S];
+    return {
+      items: page.calls,
+      ...(page.resume !== undefined ? { nextCursor: encodeCursor(signature, page.resume) } : {}),
+    };
   }
+
+  if (position !== undefined && !isTableKey(position)) throw new InvalidCursorError('not readable');
+  const extra = searchFilter(query);
+  const read = (start: Item | undefined, readLimit: number) =>
+    readers.scan({
+      FilterExpression: ['begins_with(#pk, :calls)', ...(extra ? [extra.expression] : [])].join(' AND '),
+      ExpressionAttributeNames: { '#pk': 'pk', ...extra?.names },
+      ExpressionAttributeValues: { ':calls': { S: CALL_PK_PREFIX }, ...extra?.values },
+      Limit: readLimit,
+      ExclusiveStartKey: start,
+    });
+  const page = await collect(read, {
+    start: position !== undefined ? { pk: { S: position[0] }, sk: { S: position[1] } } : undefined,
+    limit,
+    filtered: true,
+  });
   return {
-    items: page.items.map((item) => recordOf<CallRecord>(item)),
-    ...(page.resume !== undefined ? { nextCursor: encodeCursor(signature, positionOf(page.resume)) } : {}),
+    items: page.items.map((item) => callOf(item)),
+    ...(page.resume !== undefined ? { nextCursor: encodeCursor(signature, [page.resume.pk?.S, page.resume.sk?.S]) } : {}),
   };
 }
 
-/** Calls in `status` last updated before `before`, oldest first (for the sweeper). */
-export async function listStaleCalls(run: RunQuery, status: CallStatus, before: string, limit: number): Promise<CallRecord[]> {
+/** Calls in `status` due before `before`, oldest first (for the sweeper), across every shard. */
+export async function listStaleCalls(readers: Readers, status: CallStatus, before: string, limit: number): Promise<CallRecord[]> {
   checkStaleLimit(limit);
-  const page = await collect(readIndex(run, CALLS_BY_STATUS, statusPartition(status), { newestFirst: false, before }), {
-    limit,
-    filtered: false,
+  const merge = mergeShards(readers.query, CALLS_BY_STATUS, statusPartitions(status), {
+    newestFirst: false,
+    below: before,
+    chunk: Math.min(limit, FILTERED_READ_SIZE),
   });
-  return page.items.map((item) => recordOf<CallRecord>(item));
+  const calls: CallRecord[] = [];
+  // Entries whose call has moved on since (the index lags the table) are skipped: the
+  // sweeper acts on the stored record only.
+  for (;;) {
+    const page = await collectFromIndex(readers, merge, CALLS_BY_STATUS, {
+      limit: limit - calls.length,
+      filtered: false,
+      matches: (call, at) => call.status === status && statusSortKey(call) === at,
+    });
+    calls.push(...page.calls);
+    if (page.resume === undefined || calls.length >= limit) return calls;
+  }
 }

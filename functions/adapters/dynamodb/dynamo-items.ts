@@ -14,9 +14,11 @@ import { TABLE_KEYS } from './table-definition';
 //   pacing        PACING#<agentId>   PACING      -                                        -
 //   service value SERVICE#<name>     SERVICE     -                                        -
 //   backfill job  BACKFILL#<id>      BACKFILL    -                                        -
-//   call          CALL#<id>          CALL        AGENT#<agentId> / <createdAt>#<id>       STATUS#<status> / <dueAt>#<id> (dueAt: pending attempt time when scheduled, else updatedAt;
-//                                                                                            an erased finished call sorts as ~<updatedAt>, after every time, so stale-call ranges skip it)
+//   call          CALL#<id>          CALL        AGENT#<agentId>#<shard> / <createdAt>#<id>  STATUS#<status>#<shard> / <dueAt>#<id> (dueAt: core's statusOrderTime:
+//                                                                                            pending attempt time when scheduled, else updatedAt; an erased
+//                                                                                            finished call sorts as ~<updatedAt>, after every time, so stale-call ranges skip it)
 //                 (and gsi3pk / gsi3sk: CONTACT#<ws>#<portal>#<contactId> / <id>, a contact's calls for deletion, merge and erasure)
+//                 <shard> is callShard(id): 0..CALL_SHARDS-1, so no index partition takes every call (LAYOUT.md)
 //   tombstone     TOMBSTONE#<ws>#<portal>#<contactId>  TOMBSTONE  kind, at, expiresAt (TTL)
 //   do-not-call   DNC#<ws>           <E.164 number>   reason?, addedAt
 
@@ -72,8 +74,35 @@ export const CALLS_BY_CONTACT = GSI3;
 export const CALLS_BY_STATUS = GSI2;
 export const AGENTS_BY_WORKSPACE = GSI1;
 export const agentsPartition = (workspaceId: string) => `WORKSPACE#${workspaceId}#AGENTS`;
-export const agentCallsPartition = (agentId: string) => `AGENT#${agentId}`;
-export const statusPartition = (status: string) => `STATUS#${status}`;
+export const agentCallsPartition = (agentId: string, shard: number) => `AGENT#${agentId}#${shard}`;
+export const statusPartition = (status: string, shard: number) => `STATUS#${status}#${shard}`;
+
+/**
+ * Index partitions per agent and per status. Every call goes to one of them by its id, so
+ * a bulk import of one agent spreads over this many partition keys in each index, and a
+ * listing reads them all and merges them by the sort key (LAYOUT.md has the arithmetic).
+ */
+export const CALL_SHARDS = 16;
+
+/** A call's shard: FNV-1a of its id, so the same call always lands in the same partition. */
+export function callShard(callId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < callId.length; i++) {
+    hash ^= callId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % CALL_SHARDS;
+}
+
+/** Every partition of one agent's or one status's calls, shard 0 first. */
+export const agentCallsPartitions = (agentId: string) => Array.from({ length: CALL_SHARDS }, (_, i) => agentCallsPartition(agentId, i));
+export const statusPartitions = (status: string) => Array.from({ length: CALL_SHARDS }, (_, i) => statusPartition(status, i));
+
+/** The call id an index or table key names (pk CALL#<id>). */
+export function callIdOfKey(item: Item): string | undefined {
+  const pk = item[TABLE_KEYS.partitionKey]?.S;
+  return pk?.startsWith(CALL_PK_PREFIX) ? pk.slice(CALL_PK_PREFIX.length) : undefined;
+}
 
 /** Index sort keys are core's listing positions `<time>#<id>`. */
 export const indexSortKey = indexPosition;
@@ -95,17 +124,30 @@ export function hubspotItem(connection: HubSpotConnection): Item {
   return { ...toAttributeMap(connection), ...keys.hubspot(connection.workspaceId) };
 }
 
+/** A call's position in the by-status index (and so in listStaleCalls). */
+export const statusSortKey = (call: CallRecord) => indexSortKey(statusOrderTime(call), call.id);
+
 export function callItem(call: CallRecord): Item {
+  const shard = callShard(call.id);
+  // The id is the key's (CALL#<id>): stored once, it keeps a call's first writes under 1 KB (LAYOUT.md).
+  const { id: _id, ...fields } = call;
   return {
-    ...toAttributeMap(call),
+    ...toAttributeMap(fields),
     ...keys.call(call.id),
-    [CALLS_BY_AGENT.pk]: s(agentCallsPartition(call.agentId)),
+    [CALLS_BY_AGENT.pk]: s(agentCallsPartition(call.agentId, shard)),
     [CALLS_BY_AGENT.sk]: s(indexSortKey(call.createdAt, call.id)),
-    [CALLS_BY_STATUS.pk]: s(statusPartition(call.status)),
-    [CALLS_BY_STATUS.sk]: s(indexSortKey(statusOrderTime(call), call.id)),
+    [CALLS_BY_STATUS.pk]: s(statusPartition(call.status, shard)),
+    [CALLS_BY_STATUS.sk]: s(statusSortKey(call)),
     [CALLS_BY_CONTACT.pk]: s(contactCallsPartition(call.workspaceId, call.portalId, call.contactId)),
     [CALLS_BY_CONTACT.sk]: s(call.id),
   };
+}
+
+/** A stored call: its fields, and its id from the key. */
+export function callOf(item: Item): CallRecord {
+  const call = recordOf<CallRecord>(item);
+  // Items written before the id moved into the key alone still carry it as a field.
+  return { ...call, id: call.id ?? (callIdOfKey(item) as string) };
 }
 
 export function tombstoneItem(tombstone: ContactTombstone): Item {

@@ -24,7 +24,9 @@ import {
   agentsPartition,
   apiKeyItem,
   backfillItem,
+  callIdOfKey,
   callItem,
+  callOf,
   CALLS_BY_CONTACT,
   contactCallsPartition,
   doNotCallItem,
@@ -95,6 +97,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
 
   // Scans count as queries: both read many items per request.
   const readers: Readers = {
+    calls: (ids) => getCalls(ids),
     query: async (input) => {
       operations.queries += 1;
       return client.send(new QueryCommand({ TableName, ...input }));
@@ -136,7 +139,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
     const found = new Map<string, CallRecord>();
     for (let i = 0; i < unique.length; i += BATCH_GET_SIZE) {
       for (const item of await batchGetCalls(unique.slice(i, i + BATCH_GET_SIZE))) {
-        const call = recordOf<CallRecord>(item);
+        const call = callOf(item);
         found.set(call.id, call);
       }
     }
@@ -209,7 +212,8 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
     },
 
     async listAgents(workspaceId: string) {
-      const agents: Agent[] = [];
+      // The index holds keys only: its order, then the records from the table.
+      const found: Item[] = [];
       let ExclusiveStartKey: Item | undefined;
       do {
         const res = await readers.query({
@@ -219,10 +223,13 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
           ExpressionAttributeValues: { ':pk': { S: agentsPartition(workspaceId) } },
           ExclusiveStartKey,
         });
-        agents.push(...(res.Items ?? []).map((item) => recordOf<Agent>(item)));
+        found.push(...(res.Items ?? []));
         ExclusiveStartKey = res.LastEvaluatedKey;
       } while (ExclusiveStartKey);
-      return agents;
+      const byPk = new Map<string, Agent>();
+      for (const item of await batchGet(found.map((k) => ({ pk: k.pk as AttributeValue, sk: k.sk as AttributeValue }))))
+        byPk.set(item.pk?.S ?? '', recordOf<Agent>(item));
+      return found.map((k) => byPk.get(k.pk?.S ?? '')).filter((a): a is Agent => a !== undefined);
     },
 
     async putHubSpotConnection(connection: HubSpotConnection) {
@@ -240,7 +247,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
 
     async getCall(id: string) {
       const item = await get(keys.call(id));
-      return item && recordOf<CallRecord>(item);
+      return item && callOf(item);
     },
 
     getCalls,
@@ -256,7 +263,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
     },
 
     async listCallsForContact(workspaceId: string, portalId: string, contactId: string) {
-      const calls: CallRecord[] = [];
+      const ids: string[] = [];
       let ExclusiveStartKey: Item | undefined;
       do {
         const res = await readers
@@ -273,11 +280,14 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
             if (err.name === 'ValidationException' && /index/i.test(err.message)) return { Items: [], LastEvaluatedKey: undefined };
             throw err;
           });
-        calls.push(...(res.Items ?? []).map((item) => recordOf<CallRecord>(item)));
+        for (const item of res.Items ?? []) {
+          const id = callIdOfKey(item);
+          if (id !== undefined) ids.push(id);
+        }
         ExclusiveStartKey = res.LastEvaluatedKey;
       } while (ExclusiveStartKey);
-      // The index is eventually consistent: what it found is read again from the table.
-      const fresh = await getCalls(calls.map((c) => c.id));
+      // The index holds keys only (and is eventually consistent): the records come from the table.
+      const fresh = await getCalls(ids);
       return [...fresh.values()];
     },
 
@@ -355,7 +365,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Dy
     },
 
     listCalls: (query) => listCalls(readers, query),
-    listStaleCalls: (status, before, limit) => listStaleCalls(readers.query, status, before, limit),
+    listStaleCalls: (status, before, limit) => listStaleCalls(readers, status, before, limit),
 
     createBackfillJob: (job: BackfillJob) => put(backfillItem(job), ABSENT),
 

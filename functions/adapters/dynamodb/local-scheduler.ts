@@ -47,20 +47,22 @@ export function createLocalScheduler(opts: {
 
   const key = (name: string) => ({ pk: { S: `SCHEDULE#${name}` }, sk: { S: 'SCHEDULE' } });
 
-  async function fireOne(item: Record<string, AttributeValue>, now: Date): Promise<boolean> {
-    const job = jobOf(item);
-    const name = job && scheduleName(job);
-    const sortKey = item.gsi2sk?.S;
-    if (!job || !name || !sortKey) {
-      logger.error('dropping malformed local schedule', { pk: item.pk?.S });
-      if (item.pk && item.sk) await client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
+  async function fireOne(entry: Record<string, AttributeValue>, now: Date): Promise<boolean> {
+    // The index holds keys only: the name comes from the key, the job from the claimed item.
+    const pk = entry.pk?.S;
+    const name = pk?.startsWith('SCHEDULE#') ? pk.slice('SCHEDULE#'.length) : undefined;
+    const sortKey = entry.gsi2sk?.S;
+    if (!name || !sortKey) {
+      logger.error('dropping malformed local schedule', { pk });
+      if (entry.pk && entry.sk) await client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: entry.pk, sk: entry.sk } }));
       return false;
     }
     // Claim first so two pollers on the same table never both fire it; the claim expires,
     // so a poller that dies mid-way does not strand the schedule.
     const token = randomUUID();
+    let item: Record<string, AttributeValue> | undefined;
     try {
-      await client.send(
+      const claimed = await client.send(
         new UpdateItemCommand({
           TableName: tableName,
           Key: key(name),
@@ -72,11 +74,19 @@ export function createLocalScheduler(opts: {
             ':sk': { S: sortKey },
             ':now': { S: now.toISOString() },
           },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      item = claimed.Attributes;
     } catch (err) {
       if (isConditionFailure(err)) return false; // fired, moved or cancelled meanwhile
       throw err;
+    }
+    const job = item && jobOf(item);
+    if (!job || scheduleName(job) !== name) {
+      logger.error('dropping malformed local schedule', { pk });
+      await client.send(new DeleteItemCommand({ TableName: tableName, Key: key(name) }));
+      return false;
     }
     try {
       await queue.send(job, 0);
