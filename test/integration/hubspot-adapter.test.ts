@@ -1,4 +1,4 @@
-// The real adapter (and @hubspot/api-client under it) against the fake HubSpot over HTTP.
+// The real adapter (HubSpot's REST API over fetch) against the fake HubSpot over HTTP.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHubSpotApi } from '../../functions/adapters/hubspot/hubspot';
@@ -95,7 +95,7 @@ describe('connecting', () => {
     expect(err.message).toContain('expired 1 day(s) ago');
   });
 
-  it('turns an unknown token into unauthorized on the SDK-generated calls as well', async () => {
+  it('turns an unknown token into unauthorized on the CRM object endpoints as well', async () => {
     const stranger = 'pat-na1-99999999-8888-7777-6666-555555555555';
     const err = await failure(createHubSpotApi(stranger, { basePath: hubspot.url }).checkContactsAccess());
     expect(err).toMatchObject({ kind: 'unauthorized', details: { status: 401, category: 'INVALID_AUTHENTICATION' } });

@@ -1,18 +1,23 @@
 // HubSpot's CRM search, as the backfill uses it: contacts created in [since, until),
 // oldest first, with the properties intake needs, paced to HubSpot's per-token limit.
-import type { PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { createHash } from 'node:crypto';
 import { SEARCH_SPACING_MS } from '../../core/backfill';
 
-/**
- * `createdate` filters take epoch milliseconds. `sorts` is typed string[] by the SDK, but
- * HubSpot takes (and documents) {propertyName, direction} objects, which pass through as is.
- */
+/** The body of POST /crm/v3/objects/contacts/search, as far as the backfill fills it. */
+export interface ContactSearchRequest {
+  filterGroups: { filters: { propertyName: string; operator: 'GTE' | 'LT'; value: string }[] }[];
+  sorts: { propertyName: string; direction: 'ASCENDING' | 'DESCENDING' }[];
+  properties: string[];
+  limit: number;
+  after?: string;
+}
+
+/** `createdate` filters take epoch milliseconds; HubSpot documents `sorts` as {propertyName, direction}. */
 export function contactSearchRequest(
   range: { since: string; until: string },
   properties: string[],
   opts: { after?: string; limit: number },
-): PublicObjectSearchRequest {
+): ContactSearchRequest {
   return {
     filterGroups: [
       {
@@ -22,11 +27,11 @@ export function contactSearchRequest(
         ],
       },
     ],
-    sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' } as unknown as string],
+    sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }],
     properties,
     limit: opts.limit,
     ...(opts.after ? { after: opts.after } : {}),
-  } as PublicObjectSearchRequest;
+  };
 }
 
 // Searches of one token in this process go out at least SEARCH_SPACING_MS apart, so

@@ -1,12 +1,10 @@
-// HubSpot through @hubspot/api-client v14, as the core's HubSpotApi port. Every failure
-// leaves as a HubSpotError whose kind decides the webhook's answer (and so HubSpot's
-// redelivery); no SDK retry or limiter runs, so a slow HubSpot costs one bounded request.
-import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/calls';
-import { AssociationTypes } from '@hubspot/api-client/lib/src/enums/AssociationTypes';
+// HubSpot's REST API (over fetch, hubspot-http.ts) as the core's HubSpotApi port. Every
+// failure leaves as a HubSpotError whose kind decides the webhook's answer (and so
+// HubSpot's redelivery); nothing retries, so a slow HubSpot costs one bounded request.
 import { HubSpotError } from '../../core/errors';
-import { isObject, parseJson } from '../../core/json';
+import { isObject } from '../../core/json';
 import type { CallEngagementInput, ContactProperties, HubSpotApi } from '../../core/ports';
-import { createHubSpotSdk } from './hubspot-sdk';
+import { createHubSpotHttp, HttpFailure, type HubSpotRequest } from './hubspot-http';
 import { contactSearchRequest, paceSearch } from './hubspot-search';
 
 export const DEFAULT_HUBSPOT_BASE_URL = 'https://api.hubapi.com';
@@ -14,15 +12,31 @@ export const DEFAULT_HUBSPOT_BASE_URL = 'https://api.hubapi.com';
 export const DEFAULT_HUBSPOT_TIMEOUT_MS = 3000;
 /** HubSpot's batch read limit. */
 export const MAX_BATCH_READ_IDS = 100;
+/** HubSpot's association type id for call -> contact (HUBSPOT_DEFINED). */
+const CALL_TO_CONTACT = 194;
+
+interface SimpleObject {
+  id: string;
+  properties: ContactProperties;
+}
+interface BatchReply {
+  results: SimpleObject[];
+}
+interface SearchReply {
+  total: number;
+  results: SimpleObject[];
+  paging?: { next?: { after?: string } };
+}
 
 export function createHubSpotApi(accessToken: string, opts: { basePath?: string; timeoutMs?: number } = {}): HubSpotApi {
   const basePath = (opts.basePath || process.env.HUBSPOT_BASE_URL || DEFAULT_HUBSPOT_BASE_URL).replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HUBSPOT_TIMEOUT_MS;
-  const { contacts, calls, get } = createHubSpotSdk({ accessToken, basePath, middleware: [keepStatusOfUnparsableErrors] });
+  const send = createHubSpotHttp({ accessToken, basePath });
 
-  async function attempt<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  async function attempt<T>(operation: string, request: HubSpotRequest): Promise<T> {
+    const abort = new AbortController();
     try {
-      return await withDeadline(work(), timeoutMs);
+      return (await withDeadline(send({ ...request, signal: abort.signal }), timeoutMs, abort)) as T;
     } catch (err) {
       throw toHubSpotError(err, { operation, timeoutMs, accessToken });
     }
@@ -30,12 +44,9 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
 
   return {
     async getAccountDetails() {
-      const details = await attempt('account details read', async () => {
-        const res = await get('/account-info/v3/details');
-        const text = await res.text();
-        const body = parseJson(text);
-        if (!res.ok) throw new HttpFailure(res.status, body ?? text, headersOf(res));
-        return body as { portalId?: unknown; timeZone?: unknown } | undefined;
+      const details = await attempt<{ portalId?: unknown; timeZone?: unknown } | undefined>('account details read', {
+        method: 'GET',
+        path: '/account-info/v3/details',
       });
       if (typeof details?.portalId !== 'number' && typeof details?.portalId !== 'string') {
         throw new HubSpotError('unavailable', 'HubSpot answered the account details read without a portalId');
@@ -47,7 +58,7 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
     },
 
     async checkContactsAccess() {
-      await attempt('contacts read', () => contacts.basicApi.getPage(1));
+      await attempt('contacts read', { method: 'GET', path: '/crm/v3/objects/contacts', query: [['limit', '1']] });
     },
 
     async batchReadContacts(ids, properties) {
@@ -61,9 +72,11 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
       if (unique.length === 0) return found;
       try {
         // A 207 (some ids deleted or unknown) resolves like a 200: `results` holds the found ones.
-        const reply = await attempt(`batch read of ${unique.length} contacts`, () =>
-          contacts.batchApi.read({ inputs: unique.map((id) => ({ id })), properties, propertiesWithHistory: [] }),
-        );
+        const reply = await attempt<BatchReply>(`batch read of ${unique.length} contacts`, {
+          method: 'POST',
+          path: '/crm/v3/objects/contacts/batch/read',
+          body: { inputs: unique.map((id) => ({ id })), properties, propertiesWithHistory: [] },
+        });
         for (const contact of reply.results) found.set(contact.id, contact.properties);
         return found;
       } catch (err) {
@@ -75,7 +88,11 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
 
     async getContact(id, properties) {
       try {
-        const contact = await attempt(`read of contact ${id}`, () => contacts.basicApi.getById(id, properties));
+        const contact = await attempt<SimpleObject>(`read of contact ${id}`, {
+          method: 'GET',
+          path: `/crm/v3/objects/contacts/${encodeURIComponent(id)}`,
+          query: properties.map((p): [string, string] => ['properties', p]),
+        });
         return contact.properties;
       } catch (err) {
         if (err instanceof HubSpotError && err.kind === 'not-found') return undefined;
@@ -85,9 +102,11 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
 
     async searchContactsCreated(range, properties, opts) {
       await paceSearch(accessToken);
-      const reply = await attempt(`contact search (created ${range.since} to ${range.until})`, () =>
-        contacts.searchApi.doSearch(contactSearchRequest(range, properties, opts)),
-      );
+      const reply = await attempt<SearchReply>(`contact search (created ${range.since} to ${range.until})`, {
+        method: 'POST',
+        path: '/crm/v3/objects/contacts/search',
+        body: contactSearchRequest(range, properties, opts),
+      });
       return {
         total: reply.total,
         results: reply.results.map((c) => ({ id: c.id, properties: c.properties })),
@@ -99,22 +118,27 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
       const associations = [
         {
           to: { id: input.contactId },
-          types: [
-            {
-              associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
-              associationTypeId: AssociationTypes.callToContact,
-            },
-          ],
+          types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: CALL_TO_CONTACT }],
         },
       ];
-      const created = await attempt(`call engagement write for contact ${input.contactId}`, () =>
-        calls.basicApi.create({ properties: callProperties(input), associations }),
-      );
-      return { id: String(created.id) };
+      const created = await attempt<{ id?: unknown }>(`call engagement write for contact ${input.contactId}`, {
+        method: 'POST',
+        path: '/crm/v3/objects/calls',
+        body: { properties: callProperties(input), associations },
+      });
+      const id = created?.id;
+      if (typeof id !== 'string' && typeof id !== 'number') {
+        throw new HubSpotError('bad-request', `call engagement write for contact ${input.contactId}: HubSpot's reply carries no id`);
+      }
+      return { id: String(id) };
     },
 
     async updateCallEngagement(id, input) {
-      await attempt(`call engagement update ${id}`, () => calls.basicApi.update(id, { properties: callProperties(input) }));
+      await attempt(`call engagement update ${id}`, {
+        method: 'PATCH',
+        path: `/crm/v3/objects/calls/${encodeURIComponent(id)}`,
+        body: { properties: callProperties(input) },
+      });
     },
   };
 }
@@ -135,17 +159,6 @@ function callProperties(input: Omit<CallEngagementInput, 'contactId'>): Record<s
 }
 
 // ---- failures -> HubSpotError -------------------------------------------------------------
-
-/** A non-2xx reply, in the shape the SDK's ApiException carries it. */
-class HttpFailure extends Error {
-  constructor(
-    readonly code: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string>,
-  ) {
-    super(`HTTP ${code}`);
-  }
-}
 
 class DeadlineExceeded extends Error {}
 
@@ -256,10 +269,8 @@ function requiredScopes(body: Record<string, unknown>): string[] {
   return granular.length ? granular : collect('requiredScopes');
 }
 
-// Matched by shape, not class: the SDK throws one ApiException class per generated module,
-// and fetch's errors may come from another realm (under jest), failing `instanceof Error`.
-function isHttpFailure(err: unknown): err is { code: number; body: unknown; headers?: Record<string, string> } {
-  return isObject(err) && typeof err.code === 'number' && 'body' in err;
+function isHttpFailure(err: unknown): err is HttpFailure {
+  return err instanceof HttpFailure;
 }
 
 /** fetch fails with "fetch failed"; the socket's reason (ECONNREFUSED, ENOTFOUND...) is in `cause`. */
@@ -281,38 +292,16 @@ function redact(message: string, token: string): string {
 
 // ---- plumbing --------------------------------------------------------------------------------
 
-/**
- * The SDK parses an error reply by its content type and throws a bare Error (losing the
- * status) when there is none, or when "JSON" does not parse: a proxy's empty 503, an empty
- * 404. Relabelled as text, the reply reaches us as an ApiException with its status.
- */
-const keepStatusOfUnparsableErrors = {
-  pre: (context: unknown) => context,
-  post: async (context: unknown) => {
-    const res = context as { httpStatusCode: number; headers: Record<string, string>; body: { text(): Promise<string> } };
-    if (res.httpStatusCode >= 400) {
-      const type = res.headers['content-type'];
-      if (!type || (/json/i.test(type) && parseJson(await res.body.text()) === undefined)) res.headers['content-type'] = 'text/plain';
-    }
-    return res;
-  },
-};
-
-/** Rejects at the deadline; the SDK takes no abort signal, so a late reply is simply ignored. */
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+/** Rejects at the deadline and aborts the request, so a late reply holds no socket. */
+function withDeadline<T>(work: Promise<T>, ms: number, abort: AbortController): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
+    timer = setTimeout(() => {
+      reject(new DeadlineExceeded());
+      abort.abort();
+    }, ms);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
-function headersOf(res: Response): Record<string, string> {
-  const out: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    out[name] = value;
-  });
-  return out;
 }
 
 function text(v: unknown): string | undefined {
