@@ -1,30 +1,20 @@
-import { logger } from '../../functions/commons/logger';
 import { contactEvent, deleteContact, mergeContacts } from '../fakes/fake-hubspot';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { captureLogs, type LogCapture } from '../support/log-capture';
 
 // Creation, do-not-call, deletion, merge and privacy deletion with every log line captured:
 // no contact name or number (not even an invalid one quoted in a reason) reaches a line.
 describe('lifecycle and do-not-call log lines carry ids, never names or numbers', () => {
   let t: TestStack;
-  const lines: string[] = [];
-  const originalWrite = process.stdout.write.bind(process.stdout);
-  const originalErr = process.stderr.write.bind(process.stderr);
+  let captured: LogCapture;
 
   beforeAll(async () => {
-    const capture = (chunk: unknown) => {
-      lines.push(String(chunk));
-      return true;
-    };
-    process.stdout.write = capture as typeof process.stdout.write;
-    process.stderr.write = capture as typeof process.stderr.write;
-    logger.setLogLevel('DEBUG');
+    captured = captureLogs();
     t = await startTestStack({ now: () => new Date('2026-06-10T15:00:00Z') });
   });
   afterAll(async () => {
     await t.stop();
-    logger.setLogLevel('SILENT');
-    process.stdout.write = originalWrite;
-    process.stderr.write = originalErr;
+    captured.restore();
   });
 
   it('logs ids and counts only', async () => {
@@ -41,7 +31,7 @@ describe('lifecycle and do-not-call log lines carry ids, never names or numbers'
     await t.webhook(q, deleteContact(t.hubspot, '9102', 'generic', { privacy: true }));
     await t.webhook(q, deleteContact(t.hubspot, '9101', 'legacy'));
 
-    const logs = lines.join('');
+    const logs = captured.text();
     expect(logs).toMatch(/"contactId":"9101"/);
     expect(logs).toMatch(/call changed by a HubSpot contact event/);
     for (const personal of [

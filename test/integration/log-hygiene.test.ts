@@ -1,7 +1,7 @@
-import { logger } from '../../functions/commons/logger';
 import { startFakeRetell, type FakeRetell } from '../fakes/fake-retell';
 import { startFakeVapi, type FakeVapi } from '../fakes/fake-vapi';
 import { creationEvents, HUBSPOT_TOKEN, startTestStack, waitFor, type TestStack } from '../support/local-stack';
+import { captureLogs, type LogCapture } from '../support/log-capture';
 
 // Every secret the service handles goes through one flow here while every log line is
 // captured; none of them may appear in any line.
@@ -9,18 +9,10 @@ describe('log lines carry ids, never secrets', () => {
   let t: TestStack;
   let retell: FakeRetell;
   let vapi: FakeVapi;
-  const lines: string[] = [];
-  const originalWrite = process.stdout.write.bind(process.stdout);
-  const originalErr = process.stderr.write.bind(process.stderr);
+  let captured: LogCapture;
 
   beforeAll(async () => {
-    const capture = (chunk: unknown) => {
-      lines.push(String(chunk));
-      return true;
-    };
-    process.stdout.write = capture as typeof process.stdout.write;
-    process.stderr.write = capture as typeof process.stderr.write;
-    logger.setLogLevel('DEBUG');
+    captured = captureLogs();
     t = await startTestStack();
     retell = await startFakeRetell('key_retell_never_logged_0123');
     vapi = await startFakeVapi('vapi-key-never-logged-0123');
@@ -29,9 +21,7 @@ describe('log lines carry ids, never secrets', () => {
     await t.stop();
     await retell.stop();
     await vapi.stop();
-    logger.setLogLevel('SILENT');
-    process.stdout.write = originalWrite;
-    process.stderr.write = originalErr;
+    captured.restore();
   });
 
   it('logs the flow with callId/agentId/portalId/contactId and no token, key, secret or query string', async () => {
@@ -79,13 +69,13 @@ describe('log lines carry ids, never secrets', () => {
     t.hubspot.contacts.set('904', { phone: '+14155550904' });
     await t.webhook({ agent_id: vapiAgent.body.id, type: 'hubspot', x_api_key: key }, creationEvents(['904'], t.hubspot.portalId, 91));
     await vapi.waitForRequests(1);
-    await waitFor(async () => (lines.join('').includes('voice provider error') ? true : undefined), 'the vapi refusal to be logged');
+    await waitFor(async () => (captured.text().includes('voice provider error') ? true : undefined), 'the vapi refusal to be logged');
 
     t.hubspot.expireToken(HUBSPOT_TOKEN);
     t.hubspot.contacts.set('902', { phone: '+14155550902' });
     await t.webhook({ agent_id: agentId, type: 'hubspot', x_api_key: key }, creationEvents(['902'], t.hubspot.portalId));
 
-    const logs = lines.join('');
+    const logs = captured.text();
     expect(logs).toMatch(/"callId":"call_/);
     expect(logs).toMatch(/"contactId":"901"/);
     expect(logs).toMatch(/"portalId":"62515"/);

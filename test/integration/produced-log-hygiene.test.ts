@@ -1,11 +1,11 @@
 // What a call produced (summary, transcript, recording link) and the notify secret go
 // through write-back, a HubSpot refusal that echoes them back, and notifications to an
 // endpoint that first refuses, while every log line is captured: none may carry them.
-import { logger } from '../../functions/commons/logger';
 import { deriveCallId } from '../../functions/core/call-id';
 import { startFakeNotifyReceiver, type FakeNotifyReceiver } from '../fakes/fake-notify-receiver';
 import { postOutcome } from '../support/outcome-callback';
 import { creationEvents, startTestStack, waitFor, type TestStack } from '../support/local-stack';
+import { captureLogs, type LogCapture } from '../support/log-capture';
 
 jest.setTimeout(60_000);
 
@@ -16,27 +16,17 @@ const RECORDING = 'https://recordings.example.com/r/9.wav?X-Amz-Signature=never-
 describe('log lines never carry what the call produced', () => {
   let t: TestStack;
   let receiver: FakeNotifyReceiver;
-  const lines: string[] = [];
-  const originalWrite = process.stdout.write.bind(process.stdout);
-  const originalErr = process.stderr.write.bind(process.stderr);
+  let captured: LogCapture;
 
   beforeAll(async () => {
-    const capture = (chunk: unknown) => {
-      lines.push(String(chunk));
-      return true;
-    };
-    process.stdout.write = capture as typeof process.stdout.write;
-    process.stderr.write = capture as typeof process.stderr.write;
-    logger.setLogLevel('DEBUG');
+    captured = captureLogs();
     t = await startTestStack();
     receiver = await startFakeNotifyReceiver({ secret: 'notify-secret-never-logged-0123' });
   });
   afterAll(async () => {
     await t.stop();
     await receiver.stop();
-    logger.setLogLevel('SILENT');
-    process.stdout.write = originalWrite;
-    process.stderr.write = originalErr;
+    captured.restore();
   });
 
   it('logs ids and outcomes only', async () => {
@@ -76,7 +66,7 @@ describe('log lines never carry what the call produced', () => {
       30_000,
     );
 
-    const logs = lines.join('');
+    const logs = captured.text();
     expect(logs).toMatch(/notification delivered/);
     expect(logs).toMatch(/HubSpot write-back given up/);
     for (const text of [SUMMARY, TRANSCRIPT, 'X-Amz-Signature', 'never-logged', receiver.secret, 'token=']) {
