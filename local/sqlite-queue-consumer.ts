@@ -3,14 +3,15 @@
 // failed (ReportBatchItemFailures). A throw leaves the whole batch for redelivery after
 // the visibility timeout, as on AWS. No polling interval stands between a send and its
 // dial: a send wakes an idle worker at once; a delayed message wakes one when it is due.
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import type { ReceivedMessage, SqliteDialQueue } from '../functions/adapters/sqlite/sqlite-dial-queue';
 import { logger } from '../functions/commons/logger';
+import { type BatchHandler, invokeBatch } from './batch-invoke';
 
 export interface SqliteQueueConsumerOptions {
   queue: SqliteDialQueue;
-  handler: (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse | undefined>;
+  handler: BatchHandler;
   /** Messages per event, 1..10. */
   batchSize?: number;
   /** Seconds a received message stays hidden. */
@@ -51,16 +52,7 @@ export function createSqliteQueueConsumer(opts: SqliteQueueConsumerOptions): Sql
     // Another worker may find more right away while this batch is handled.
     wakeOne();
     const records = messages.map((m) => toRecord(m, arn));
-    let failed: Set<string>;
-    try {
-      failed = failedMessageIds(await opts.handler({ Records: records }), records);
-    } catch (err) {
-      logger.error('handler threw; the whole batch will be redelivered', {
-        messages: records.length,
-        error: err instanceof Error ? err.message : String(err),
-      });
-      failed = new Set(records.map((r) => r.messageId));
-    }
+    const failed = await invokeBatch(opts.handler, records);
     const done = messages.filter((m) => !failed.has(m.id));
     const deleted = queue.delete(done);
     if (deleted < done.length)
@@ -126,18 +118,6 @@ export function createSqliteQueueConsumer(opts: SqliteQueueConsumerOptions): Sql
       workers = [];
     },
   };
-}
-
-/**
- * Lambda's rules for a partial batch response: no response or an empty list = all
- * succeeded; an identifier that is missing or names no message in the batch = the whole
- * batch failed.
- */
-function failedMessageIds(response: SQSBatchResponse | undefined, records: SQSRecord[]): Set<string> {
-  const all = new Set(records.map((r) => r.messageId));
-  const ids = (response?.batchItemFailures ?? []).map((f) => f?.itemIdentifier);
-  if (ids.some((id) => typeof id !== 'string' || !all.has(id))) return all;
-  return new Set(ids as string[]);
 }
 
 function toRecord(m: ReceivedMessage, eventSourceARN: string): SQSRecord {

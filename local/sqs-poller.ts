@@ -10,16 +10,16 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent, SQSHandler, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { logger } from '../functions/commons/logger';
+import { type BatchHandler, invokeBatch } from './batch-invoke';
 
-/** What Lambda accepts from an SQS handler: a batch response, or nothing (all succeeded). */
-export type SqsBatchResult = Awaited<ReturnType<SQSHandler>>;
+export type { SqsBatchResult } from './batch-invoke';
 
 export interface SqsPollerOptions {
   client: SQSClient;
   queueUrl: string;
-  handler: (event: SQSEvent, context?: Context) => Promise<SqsBatchResult>;
+  handler: BatchHandler;
   /** Messages per event, 1..10. */
   batchSize?: number;
   /** Long-poll wait, 0..20 s. */
@@ -75,16 +75,7 @@ export function createSqsPoller(opts: SqsPollerOptions): SqsPoller {
     const { arn, region } = await eventSource();
     const records = Messages.map((m) => toRecord(m, arn, region));
 
-    let failed: Set<string>;
-    try {
-      failed = failedMessageIds(await opts.handler({ Records: records }), records);
-    } catch (err) {
-      logger.error('handler threw; the whole batch will be redelivered', {
-        messages: records.length,
-        error: err instanceof Error ? err.message : String(err),
-      });
-      failed = new Set(records.map((r) => r.messageId));
-    }
+    const failed = await invokeBatch(opts.handler, records);
 
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length > 0) {
@@ -129,19 +120,6 @@ export function createSqsPoller(opts: SqsPollerOptions): SqsPoller {
       workers = [];
     },
   };
-}
-
-/**
- * Lambda's rules for a partial batch response: no response or an empty list = all
- * succeeded; an identifier that is missing or names no message in the batch = the whole
- * batch failed.
- */
-function failedMessageIds(response: SqsBatchResult, records: SQSRecord[]): Set<string> {
-  const all = new Set(records.map((r) => r.messageId));
-  const failures = response?.batchItemFailures ?? [];
-  const ids = failures.map((f) => f?.itemIdentifier);
-  if (ids.some((id) => typeof id !== 'string' || !all.has(id))) return all;
-  return new Set(ids as string[]);
 }
 
 function toRecord(m: Message, eventSourceARN: string, awsRegion: string): SQSRecord {
