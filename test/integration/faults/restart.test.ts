@@ -114,10 +114,7 @@ class Operator {
   async expectEachContactCalledOnce(contactIds: string[]): Promise<void> {
     await waitFor(
       async () => (contactIds.every((id) => this.requestsFor(id).length > 0) ? true : undefined),
-      `every contact to be dialled; not yet: ${contactIds
-        .filter((id) => this.requestsFor(id).length === 0)
-        .slice(0, 20)
-        .join(', ')}`,
+      `every one of ${contactIds.length} contacts to be dialled`,
       30_000,
     ).catch(async (err) => {
       throw new Error(`${(err as Error).message}\n${await this.diagnose(contactIds)}`);
@@ -146,16 +143,22 @@ class Operator {
    */
   async diagnose(contactIds: string[]): Promise<string> {
     const missing = new Set(contactIds.filter((id) => this.requestsFor(id).length === 0));
+    const mine = this.voice.requests.filter((r) => contactIds.some((id) => r.body?.callId === this.callIdOf(id)));
     const records = (await this.calls().catch(() => [])).filter((c) => missing.has(c.contactId));
     const lines = records.map((c) => `  ${c.contactId} ${c.status}: ${c.reason}; attempts ${JSON.stringify(c.attempts)}`);
-    const mine = this.voice.requests.filter((r) => contactIds.some((id) => r.body?.callId === this.callIdOf(id)));
     return [
-      `${missing.size} of ${contactIds.length} contacts never reached the voice back end; ${records.length} of them have a call record:`,
+      `at the deadline ${missing.size} of ${contactIds.length} contacts had not reached the voice back end: ${[...missing].slice(0, 20).join(', ')}`,
+      `${records.length} of them have a call record:`,
       ...lines.slice(0, 20),
-      `voice back end: ${this.voice.requests.length} requests in all, ${mine.length} for these contacts`,
+      `voice back end: ${this.voice.requests.length} requests in all, ${mine.length} for these contacts (counted before the call records were read)`,
       ...(this.watch ? [`SQS API calls seen: ${this.watch()}`] : []),
+      '--- hubdial warnings and errors ---',
+      ...(this.child?.output() ?? '')
+        .split('\n')
+        .filter((line) => !line.startsWith('{"level":"INFO"'))
+        .slice(-40),
       '--- hubdial output (tail) ---',
-      this.child?.output().slice(-6000) ?? '(not running)',
+      this.child?.output().slice(-3000) ?? '(not running)',
     ].join('\n');
   }
 
@@ -209,7 +212,7 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
     return op;
   }
 
-  it('keeps every 2xx delivery, loses no contact and dials none twice across a SIGKILL (embedded DynamoDB and SQS)', async () => {
+  it('keeps every 2xx delivery, loses no contact and dials none twice across a SIGKILL (the default SQLite stack)', async () => {
     const op = await newOperator();
     await op.start();
     await op.setup();
@@ -306,6 +309,10 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
       await op.child?.kill();
       expect(is2xx(await answer)).toBe(false);
       proxy.release();
+      // The killed process's last long poll is still open in the queue, which does not see
+      // its caller go (SQS neither): messages sent now could be handed to it and stay
+      // hidden for the visibility timeout. That delay is SQS's rule, not this test's case.
+      await proxy.idle();
 
       await op.start();
       // Stored, never handed off: waiting for a first attempt that nothing will start.
@@ -326,14 +333,17 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
 
 /**
  * An HTTP proxy in front of the SQS API that, while `holdSends` is set, accepts SendMessage
- * and SendMessageBatch calls and never answers them (a hand-off in progress when the process dies). Everything
- * else passes through.
+ * and SendMessageBatch calls and never answers them (a hand-off in progress when the process
+ * dies). Everything else passes through, and it counts what it saw.
  */
 async function startSendHoldingProxy(upstream: LocalSqs) {
   const target = new URL(upstream.endpoint);
   const held = new Set<ServerResponse>();
   const state = { holdSends: false };
   const seen = new Map<string, number>();
+  /** Requests passed on to the queue and not answered by it yet. */
+  let forwarding = 0;
+  let lostReceives = 0;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -347,14 +357,39 @@ async function startSendHoldingProxy(upstream: LocalSqs) {
         res.on('close', () => held.delete(res));
         return;
       }
+      forwarding += 1;
+      let gone = false;
+      res.on('close', () => {
+        gone = !res.writableFinished;
+      });
+      let answered = false;
+      const settle = () => {
+        if (answered) return;
+        answered = true;
+        forwarding -= 1;
+      };
       const forward = httpRequest(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
         (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
+          const body: Buffer[] = [];
+          up.on('data', (c: Buffer) => body.push(c));
+          up.on('end', () => {
+            settle();
+            if (gone) {
+              // Its caller was killed: what the queue handed out here reached nobody.
+              if (action === 'AmazonSQS.ReceiveMessage')
+                lostReceives += JSON.parse(Buffer.concat(body).toString() || '{}').Messages?.length ?? 0;
+              return;
+            }
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            res.end(Buffer.concat(body));
+          });
         },
       );
-      forward.on('error', () => res.destroy());
+      forward.on('error', () => {
+        settle();
+        res.destroy();
+      });
       forward.end(Buffer.concat(chunks));
     });
   });
@@ -370,7 +405,10 @@ async function startSendHoldingProxy(upstream: LocalSqs) {
     set holdSends(value: boolean) {
       state.holdSends = value;
     },
-    describe: () => [...seen].map(([name, n]) => `${name} x${n}`).join(', '),
+    describe: () =>
+      [...[...seen].map(([name, n]) => `${name} x${n}`), `messages received for a caller that had gone: ${lostReceives}`].join(', '),
+    /** Resolves once every request passed on to the queue has had its answer (a long poll ends within its wait). */
+    idle: () => waitFor(async () => (forwarding === 0 ? true : undefined), 'the queue to answer every request passed on to it'),
     /** Stops holding and drops what was held (its sender is gone). */
     release() {
       state.holdSends = false;
