@@ -15,6 +15,15 @@ import type { AttemptDispatcher, Store } from './ports';
 export const DELETED_REASON = 'contact deleted in HubSpot';
 export const ERASED_REASON = 'contact erased in HubSpot (privacy deletion)';
 const erasedLine = (at: string) => `personal data erased at ${at}: ${ERASED_REASON}`;
+const MERGED_PREFIX = 'contact merged into contact ';
+const mergedReason = (survivor: string) => `${MERGED_PREFIX}${survivor} in HubSpot, which already has a call from this agent`;
+
+/** A call this kind of event cancelled: a redelivery of it finds the call so. */
+function cancelledBy(call: CallRecord, kind: 'deleted' | 'erased' | 'merged'): boolean {
+  if (call.status !== 'cancelled') return false;
+  if (kind === 'merged') return call.reason.startsWith(MERGED_PREFIX);
+  return call.reason === (kind === 'erased' ? ERASED_REASON : DELETED_REASON);
+}
 
 /**
  * The contact is gone: a waiting call is cancelled; a ringing one keeps ringing (it
@@ -115,6 +124,14 @@ export interface LifecycleSummary {
   rejected: { objectId: string; reason: string }[];
   /** Every call this delivery changed (ids and status only: safe to log). */
   changes: { callId: string; contactId: string; status: CallRecord['status']; reason: string }[];
+  /** Each change as stored, for the caller to queue its follow-ups (call.finished) before it answers. */
+  followUps: { before: CallRecord; after: CallRecord }[];
+  /**
+   * Calls an earlier delivery of the same event had already cancelled. HubSpot redelivers
+   * what was not answered 2xx, so that delivery's follow-ups may never have been queued:
+   * the caller queues their call.finished again (receivers dedupe by eventId).
+   */
+  endedAlready: CallRecord[];
 }
 
 /**
@@ -126,7 +143,7 @@ export async function applyLifecycleEvents(
   deps: { store: Store; dispatcher: AttemptDispatcher },
   req: LifecycleRequest,
 ): Promise<LifecycleSummary> {
-  const summary: LifecycleSummary = { cancelled: 0, erased: 0, rejected: [], changes: [] };
+  const summary: LifecycleSummary = { cancelled: 0, erased: 0, rejected: [], changes: [], followUps: [], endedAlready: [] };
   const at = req.now.toISOString();
   // One decision per contact: a privacy deletion (HubSpot sends a deletion with it) wins.
   const gone = new Map<string, 'deleted' | 'erased'>();
@@ -148,16 +165,20 @@ export async function applyLifecycleEvents(
   for (const [contactId, kind] of gone) {
     for (const call of await callsOfContact(deps.store, req, contactId)) {
       const pending = pendingAttempt(call)?.number;
+      let before = call;
       const result = await updateCall(deps.store, call.id, (c) => {
+        before = c;
         if (kind === 'erased') return eraseForPrivacyDeletion(c, req.now);
         const d = cancelForGoneContact(c, req.now, DELETED_REASON);
         return 'call' in d ? { call: d.call, extra: { cancelled: d.extra === 'cancelled', erased: false } } : d;
       });
+      if (result.status === 'unchanged' && cancelledBy(result.call, kind)) summary.endedAlready.push(result.call);
       if (result.status !== 'updated') continue;
       if (result.extra?.cancelled) summary.cancelled += 1;
       if (result.extra?.erased) summary.erased += 1;
       if (result.extra?.cancelled && pending !== undefined) await deps.dispatcher.cancel({ callId: call.id, attempt: pending });
       summary.changes.push({ callId: call.id, contactId, status: result.call.status, reason: result.call.reason });
+      summary.followUps.push({ before, after: result.call });
     }
   }
 
@@ -179,16 +200,21 @@ async function applyMerge(
     if (survivors.includes(mergedId)) continue;
     for (const call of await callsOfContact(deps.store, req, mergedId)) {
       const survivor = survivorAgents.get(call.agentId);
-      if (survivor === undefined || call.status !== 'scheduled') continue;
+      if (survivor === undefined) continue;
+      if (cancelledBy(call, 'merged')) summary.endedAlready.push(call);
+      if (call.status !== 'scheduled') continue;
       const pending = pendingAttempt(call)?.number;
-      const why = `contact merged into contact ${survivor} in HubSpot, which already has a call from this agent`;
-      const result = await updateCall(deps.store, call.id, (c) =>
-        c.status === 'scheduled' ? cancelForGoneContact(c, req.now, why) : { unchanged: `call is ${c.status}` },
-      );
+      const why = mergedReason(survivor);
+      let before = call;
+      const result = await updateCall(deps.store, call.id, (c) => {
+        before = c;
+        return c.status === 'scheduled' ? cancelForGoneContact(c, req.now, why) : { unchanged: `call is ${c.status}` };
+      });
       if (result.status !== 'updated' || result.extra !== 'cancelled') continue;
       summary.cancelled += 1;
       if (pending !== undefined) await deps.dispatcher.cancel({ callId: call.id, attempt: pending });
       summary.changes.push({ callId: call.id, contactId: mergedId, status: result.call.status, reason: result.call.reason });
+      summary.followUps.push({ before, after: result.call });
     }
   }
 }

@@ -97,7 +97,8 @@ export function skipCall(call: CallRecord, reason: string, now: Date): { call: C
   };
 }
 
-export type DialGate = { stopped: true; call: CallRecord; reason: string } | { stopped: false; call?: CallRecord };
+/** `before` is set when this check made the change (its follow-ups are the caller's to queue). */
+export type DialGate = { stopped: true; call: CallRecord; reason: string; before?: CallRecord } | { stopped: false; call?: CallRecord };
 
 /**
  * Just before an attempt is placed: a number listed since the call was stored, or a
@@ -115,10 +116,12 @@ export async function checkBeforeDial(store: Store, job: DialJob, now: Date): Pr
   const entry = call.to ? listed.get(call.to) : undefined;
   const tombstone = tombstones.get(call.contactId);
   if (!entry && !tombstone) return { stopped: false, call };
+  let before = call;
   const result = await updateCall(
     store,
     call.id,
     (c) => {
+      before = c;
       if (tombstone?.kind === 'erased') return eraseForPrivacyDeletion(c, now);
       if (tombstone) return cancelForGoneContact(c, now, DELETED_REASON);
       return skipCall(c, doNotCallListReason(entry as DoNotCallEntry), now);
@@ -134,5 +137,5 @@ export async function checkBeforeDial(store: Store, job: DialJob, now: Date): Pr
           ? ERASED_REASON
           : DELETED_REASON
         : DO_NOT_CALL_LIST_REASON;
-  return { stopped: true, call: result.call, reason };
+  return { stopped: true, call: result.call, reason, ...(result.status === 'updated' ? { before } : {}) };
 }

@@ -92,6 +92,11 @@ export function repeatedFollowUpTasks(
   return tasks;
 }
 
+/** The call is final and `attempt` never rang: a dial job for it repeats what ended the call first. */
+export function endedBeforeAttempt(call: CallRecord, attempt: number): boolean {
+  return isFinal(call) && !call.attempts.some((a) => a.number === attempt && a.startedAt);
+}
+
 function isFinal(call: CallRecord): boolean {
   return TERMINAL_STATUSES.includes(call.status);
 }

@@ -53,6 +53,22 @@ export interface DeliverySummary {
   erased?: number;
 }
 
+/** How long HubSpot redelivers a delivery it got no 2xx for. */
+const HUBSPOT_REDELIVERY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A stored call that ended before it ever rang, within HubSpot's redelivery window: what a
+ * redelivery finds when its first try stored the call and died (a backfill a day later
+ * is no redelivery, and does not repeat the event).
+ */
+function endedUndialledRecently(call: CallRecord, now: Date): boolean {
+  return (
+    TERMINAL_STATUSES.includes(call.status) &&
+    !call.attempts.some((a) => a.startedAt) &&
+    now.getTime() - Date.parse(call.createdAt) < HUBSPOT_REDELIVERY_MS
+  );
+}
+
 /** How many contacts are written at once: enough to finish 100 well inside HubSpot's 5 s. */
 const WRITE_CONCURRENCY = 25;
 
@@ -173,9 +189,12 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
   }
   // Only now, with every call of the delivery stored.
   if (handOffs.length > 0) await deps.dispatcher.dispatchMany(handOffs, req.now);
-  // A call that is final from the start (no usable phone, do-not-call) still tells the operator.
+  // A call that is final from the start (no usable phone, do-not-call) still tells the operator,
+  // and so does one a redelivery finds stored so: the try that stored it may have died first.
   if (req.agent.notify) {
-    const finished = created.filter((c) => TERMINAL_STATUSES.includes(c.status));
+    const finished = [...created, ...[...existing.values()].filter((c) => endedUndialledRecently(c, req.now))].filter((c) =>
+      TERMINAL_STATUSES.includes(c.status),
+    );
     await Promise.all(finished.map((c) => deps.dispatcher.dispatchTask(notifyTask(c.id, 'call.finished'), 0)));
   }
 

@@ -23,6 +23,7 @@ import {
 } from '../commons/http';
 import { lambdaHandler } from '../commons/lambda-handler';
 import { logger, withLogScope } from '../commons/logger';
+import { queueLifecycleFollowUps } from '../services/follow-ups';
 
 /** HubSpot sends at most 100 events (~50 KB); anything near this is not HubSpot. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -85,6 +86,7 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
     try {
       // Deletions first: a creation of the same contact later in this batch then finds its tombstone.
       const lifecycleEvents = delivery.value.lifecycle ?? [];
+      const agents = lifecycleEvents.length > 0 ? await deps.store.listAgents(agent.workspaceId) : [];
       const lifecycle =
         lifecycleEvents.length > 0
           ? await applyLifecycleEvents(
@@ -92,12 +94,12 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
               {
                 workspaceId: agent.workspaceId,
                 portalId: connection.portalId,
-                agentIds: (await deps.store.listAgents(agent.workspaceId)).map((a) => a.id),
+                agentIds: agents.map((a) => a.id),
                 events: lifecycleEvents,
                 now,
               },
             )
-          : { cancelled: 0, erased: 0, rejected: [], changes: [] };
+          : { cancelled: 0, erased: 0, rejected: [], changes: [], followUps: [], endedAlready: [] };
       for (const change of lifecycle.changes) {
         logger.info('call changed by a HubSpot contact event', {
           callId: change.callId,
@@ -108,6 +110,8 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
           reason: scrubReason(change.reason),
         });
       }
+      // Queued before the answer: a failure here is a non-2xx, and HubSpot's redelivery queues them again.
+      await queueLifecycleFollowUps(deps, agents, lifecycle);
       const intake = await ingestDelivery(
         { store: deps.store, hubspot: deps.hubspotFor(connection.accessToken), dispatcher: deps.dispatcher },
         { agent, portalId: connection.portalId, settings: settings.value, delivery: delivery.value, now },

@@ -1,7 +1,8 @@
 // Hands a stored change's follow-up tasks (write-back, notifications) to the queue. The
 // caller awaits it before answering, so a queue that cannot take them fails the request
 // and its sender (the voice platform) repeats it; the repeat hands them off again.
-import { followUpTasks } from '../core/follow-ups';
+import { followUpTasks, notifyTask } from '../core/follow-ups';
+import type { LifecycleSummary } from '../core/contact-lifecycle';
 import type { Agent, CallRecord, QueueTask } from '../core/model';
 import type { AppDeps } from '../commons/deps';
 
@@ -23,4 +24,35 @@ export async function queueFollowUps(
   const agent = await deps.store.getAgent(after.agentId);
   if (!agent || (!agent.writeBackToHubSpot && !agent.notify)) return;
   await dispatchFollowUps(deps, followUpTasks(followUpSettings(agent, after), before, after));
+}
+
+/**
+ * The follow-ups of a delivery's deletions and merges: each change's, and call.finished
+ * once more for each call an earlier delivery of the same event had ended (that try may
+ * have died before its hand-off; receivers dedupe by eventId).
+ */
+export async function queueLifecycleFollowUps(
+  deps: Pick<AppDeps, 'dispatcher'>,
+  agents: Agent[],
+  lifecycle: Pick<LifecycleSummary, 'followUps' | 'endedAlready'>,
+): Promise<void> {
+  const byId = new Map(agents.map((a) => [a.id, a]));
+  const tasks = [
+    ...lifecycle.followUps.flatMap(({ before, after }) => {
+      const agent = byId.get(after.agentId);
+      return agent ? followUpTasks(followUpSettings(agent, after), before, after) : [];
+    }),
+    ...lifecycle.endedAlready.flatMap((call) => (byId.get(call.agentId)?.notify ? [notifyTask(call.id, 'call.finished')] : [])),
+  ];
+  await dispatchFollowUps(deps, tasks);
+}
+
+/**
+ * call.finished once more for a call that ended before `attempt` rang, when that
+ * attempt's dial job comes again: the try that ended it (a do-not-call or deletion check
+ * just before the dial) may have died before its hand-off; receivers dedupe by eventId.
+ */
+export async function queueFinishedAgain(deps: Pick<AppDeps, 'dispatcher' | 'store'>, call: CallRecord): Promise<void> {
+  const agent = await deps.store.getAgent(call.agentId);
+  if (agent?.notify) await deps.dispatcher.dispatchTask(notifyTask(call.id, 'call.finished'), 0);
 }
