@@ -12,6 +12,7 @@ import type { DialJob } from '../../core/model';
 import type { AttemptScheduler, DialQueue } from '../../core/ports';
 import { logger } from '../../commons/logger';
 import { isConditionFailure } from './dynamo-codec';
+import { createPollLoop } from '../poll-loop';
 
 // EventBridge Scheduler's stand-in for `npm start`. Schedules are items in the app's table
 // (so they survive a restart with the data folder) and a timer drops due ones into the
@@ -41,9 +42,6 @@ export function createLocalScheduler(opts: {
   const { client, tableName, queue } = opts;
   const pollMs = opts.pollMs ?? 1000;
   const clock = opts.now ?? (() => new Date());
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let started = false;
 
   const key = (name: string) => ({ pk: { S: `SCHEDULE#${name}` }, sk: { S: 'SCHEDULE' } });
 
@@ -152,17 +150,7 @@ export function createLocalScheduler(opts: {
     return fired;
   }
 
-  function tick() {
-    running = fireDue(clock())
-      .catch((err) => logger.error('local scheduler poll failed', { error: err instanceof Error ? err.message : String(err) }))
-      .finally(() => {
-        running = undefined;
-        if (started) {
-          timer = setTimeout(tick, pollMs);
-          timer.unref();
-        }
-      });
-  }
+  const loop = createPollLoop(() => fireDue(clock()), pollMs, 'local scheduler');
 
   return {
     async schedule(job, at, timezone, now) {
@@ -199,18 +187,8 @@ export function createLocalScheduler(opts: {
 
     fireDue,
 
-    start() {
-      if (started) return;
-      started = true;
-      tick();
-    },
-
-    async stop() {
-      started = false;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
+    start: loop.start,
+    stop: loop.stop,
   };
 }
 

@@ -12,6 +12,7 @@ import type { AttemptScheduler, DialQueue } from '../../core/ports';
 import { logger } from '../../commons/logger';
 import type { Database } from './database';
 import type { SqliteDialQueue } from './sqlite-dial-queue';
+import { createPollLoop } from '../poll-loop';
 
 /** Schedules fired per transaction; a backlog is worked off in several. */
 const FIRE_BATCH = 500;
@@ -38,9 +39,6 @@ export function createSqliteScheduler(opts: {
   const pollMs = opts.pollMs ?? 1000;
   const clock = opts.now ?? (() => new Date());
   const sameFile = 'enqueue' in queue ? queue : undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let started = false;
 
   const dueRows = (now: Date) =>
     sql('SELECT name, body, due_at FROM schedules WHERE due_at <= ? ORDER BY due_at, name LIMIT ?').all(now.getTime(), FIRE_BATCH) as {
@@ -105,17 +103,7 @@ export function createSqliteScheduler(opts: {
     }
   }
 
-  function tick() {
-    running = fireDue(clock())
-      .catch((err) => logger.error('local scheduler poll failed', { error: err instanceof Error ? err.message : String(err) }))
-      .finally(() => {
-        running = undefined;
-        if (started) {
-          timer = setTimeout(tick, pollMs);
-          timer.unref();
-        }
-      });
-  }
+  const loop = createPollLoop(() => fireDue(clock()), pollMs, 'local scheduler');
 
   return {
     async schedule(job, at, timezone, now) {
@@ -138,17 +126,7 @@ export function createSqliteScheduler(opts: {
       return (sql('SELECT count(*) AS n FROM schedules').get() as { n: number }).n;
     },
 
-    start() {
-      if (started) return;
-      started = true;
-      tick();
-    },
-
-    async stop() {
-      started = false;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
+    start: loop.start,
+    stop: loop.stop,
   };
 }
