@@ -1,4 +1,4 @@
-// The timer both local schedulers (DynamoDB table, SQLite) fire due jobs on: one pass at a
+// A timer for work done in passes (the local schedulers firing due jobs): one pass at a
 // time, the next `pollMs` after the last ended, and a stop that waits for the pass under way.
 import { logger } from '../commons/logger';
 
@@ -7,14 +7,15 @@ export interface PollLoop {
   stop(): Promise<void>;
 }
 
-export function createPollLoop(pass: () => Promise<unknown>, pollMs: number, what: string): PollLoop {
+/** `label` names the loop in the error log line of a failed pass. */
+export function createPollLoop(pass: () => Promise<unknown>, pollMs: number, label: string): PollLoop {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let started = false;
 
   function tick() {
     running = pass()
-      .catch((err) => logger.error(`${what} poll failed`, { error: err instanceof Error ? err.message : String(err) }))
+      .catch((err) => logger.error(`${label} poll failed`, { error: err instanceof Error ? err.message : String(err) }))
       .finally(() => {
         running = undefined;
         if (started) {

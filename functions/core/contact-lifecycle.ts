@@ -134,6 +134,10 @@ export interface LifecycleSummary {
   endedAlready: CallRecord[];
 }
 
+export function emptyLifecycleSummary(): LifecycleSummary {
+  return { cancelled: 0, erased: 0, rejected: [], changes: [], followUps: [], endedAlready: [] };
+}
+
 /**
  * Applies a delivery's lifecycle events. Deletions are remembered (a tombstone) before
  * any call is touched, so a creation racing with them is caught by intake or, failing
@@ -143,7 +147,7 @@ export async function applyLifecycleEvents(
   deps: { store: Store; dispatcher: AttemptDispatcher },
   req: LifecycleRequest,
 ): Promise<LifecycleSummary> {
-  const summary: LifecycleSummary = { cancelled: 0, erased: 0, rejected: [], changes: [], followUps: [], endedAlready: [] };
+  const summary = emptyLifecycleSummary();
   const at = req.now.toISOString();
   // One decision per contact: a privacy deletion (HubSpot sends a deletion with it) wins.
   const gone = new Map<string, 'deleted' | 'erased'>();

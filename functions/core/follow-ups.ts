@@ -62,7 +62,8 @@ export function followUpTasks(
     if (!attempt.outcome) continue;
     const previous = before?.attempts.find((a) => a.number === attempt.number);
     const newlySettled = !previous?.outcome;
-    if (agent.writeBackToHubSpot && (newlySettled || engagementContentChanged(previous, attempt)))
+    // An erased call's details are gone: nothing to write (the write-back would skip it).
+    if (agent.writeBackToHubSpot && !after.erasedAt && (newlySettled || engagementContentChanged(previous, attempt)))
       tasks.push(writeBackTask(after.id, attempt.number));
     if (agent.notify && newlySettled) tasks.push(notifyTask(after.id, 'attempt.settled', attempt.number));
   }
@@ -92,9 +93,19 @@ export function repeatedFollowUpTasks(
   return tasks;
 }
 
-/** The call is final and `attempt` never rang: a dial job for it repeats what ended the call first. */
-export function endedBeforeAttempt(call: CallRecord, attempt: number): boolean {
-  return isFinal(call) && !call.attempts.some((a) => a.number === attempt && a.startedAt);
+/**
+ * The tasks again for a dial job that comes back to an attempt it can no longer change:
+ * the try that settled the attempt (a refused placement) or ended the call before the
+ * attempt started (the do-not-call or deletion check) may have died before handing them off.
+ */
+export function repeatedDialJobTasks(
+  agent: Pick<Agent, 'writeBackToHubSpot' | 'notify'>,
+  call: CallRecord,
+  attemptNumber: number,
+): QueueTask[] {
+  const attempt = call.attempts.find((a) => a.number === attemptNumber);
+  if (attempt?.outcome) return repeatedFollowUpTasks(agent, call, attemptNumber);
+  return agent.notify && isFinal(call) && !attempt?.startedAt ? [notifyTask(call.id, 'call.finished')] : [];
 }
 
 function isFinal(call: CallRecord): boolean {

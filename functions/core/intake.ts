@@ -190,11 +190,13 @@ export async function ingestDelivery(deps: IntakeDeps, req: IntakeRequest): Prom
   // Only now, with every call of the delivery stored.
   if (handOffs.length > 0) await deps.dispatcher.dispatchMany(handOffs, req.now);
   // A call that is final from the start (no usable phone, do-not-call) still tells the operator,
-  // and so does one a redelivery finds stored so: the try that stored it may have died first.
+  // and so does one that a repeat of its creation finds stored so (HubSpot's redelivery: the
+  // try that stored it may have died first; receivers dedupe by eventId).
   if (req.agent.notify) {
-    const finished = [...created, ...[...existing.values()].filter((c) => endedUndialledRecently(c, req.now))].filter((c) =>
-      TERMINAL_STATUSES.includes(c.status),
-    );
+    const finished = [
+      ...created.filter((c) => TERMINAL_STATUSES.includes(c.status)),
+      ...[...existing.values()].filter((c) => endedUndialledRecently(c, req.now)),
+    ];
     await Promise.all(finished.map((c) => deps.dispatcher.dispatchTask(notifyTask(c.id, 'call.finished'), 0)));
   }
 

@@ -8,7 +8,6 @@ import { updateCall } from '../core/call-updates';
 import { parseQueueMessage } from '../core/dial-job';
 import { checkBeforeDial } from '../core/do-not-call';
 import { VoiceProviderError, type VoiceErrorKind } from '../core/errors';
-import { endedBeforeAttempt } from '../core/follow-ups';
 import type { Agent, CallRecord, DialJob, Pacing, QueueTask } from '../core/model';
 import { isPaced, SLOT_WAIT_FALLBACK_MS } from '../core/pacing';
 import type { VoiceProvider } from '../core/ports';
@@ -18,7 +17,7 @@ import { callLogKeys, logger, withLogScope } from '../commons/logger';
 import { freeSlots, releaseAndWake, takeSlot } from '../commons/pacing-slots';
 import { callbackKey, effectivePacing } from '../commons/voice';
 import { taskHandlerFor } from './tasks';
-import { queueFinishedAgain, queueFollowUps } from '../services/follow-ups';
+import { queueDialJobFollowUpsAgain, queueFollowUps } from '../services/follow-ups';
 
 type Deps = AppDeps;
 /** The agent by id, possibly from this container's short-lived cache. */
@@ -125,7 +124,7 @@ async function dial(deps: Deps, agents: AgentLookup, job: DialJob): Promise<void
     // A duplicate of a job already dialling keeps that attempt's slot; any other frees it.
     if (paced && !isDialing(started.call, job)) await freeSlots(deps.store, started.call.agentId, [job], limits, deps.now);
     logger.info('dial job ignored', { ...ids, reason: started.reason });
-    if (endedBeforeAttempt(started.call, job.attempt)) await queueFinishedAgain(deps, started.call);
+    await queueDialJobFollowUpsAgain(deps, agent, started.call, job.attempt);
     return;
   }
   if (started.extra) {

@@ -3,7 +3,7 @@ import { resolveCallSettings } from '../core/call-settings';
 import { HubSpotError } from '../core/errors';
 import { verifyHubSpotSignature } from '../core/hubspot-signature';
 import { parseHubSpotDelivery } from '../core/hubspot-events';
-import { applyLifecycleEvents } from '../core/contact-lifecycle';
+import { applyLifecycleEvents, emptyLifecycleSummary } from '../core/contact-lifecycle';
 import { ingestDelivery } from '../core/intake';
 import { scrubReason } from '../core/personal-data';
 import { parseWebhookQuery } from '../core/webhook-query';
@@ -99,7 +99,7 @@ export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' 
                 now,
               },
             )
-          : { cancelled: 0, erased: 0, rejected: [], changes: [], followUps: [], endedAlready: [] };
+          : emptyLifecycleSummary();
       for (const change of lifecycle.changes) {
         logger.info('call changed by a HubSpot contact event', {
           callId: change.callId,

@@ -1,7 +1,7 @@
 // Hands a stored change's follow-up tasks (write-back, notifications) to the queue. The
 // caller awaits it before answering, so a queue that cannot take them fails the request
 // and its sender (the voice platform) repeats it; the repeat hands them off again.
-import { followUpTasks, notifyTask } from '../core/follow-ups';
+import { followUpTasks, notifyTask, repeatedDialJobTasks } from '../core/follow-ups';
 import type { LifecycleSummary } from '../core/contact-lifecycle';
 import type { Agent, CallRecord, QueueTask } from '../core/model';
 import type { AppDeps } from '../commons/deps';
@@ -47,10 +47,19 @@ export async function queueLifecycleFollowUps(
   await dispatchFollowUps(deps, tasks);
 }
 
+/** A dial job that came back to an attempt it cannot change: its follow-ups again (core's repeatedDialJobTasks). */
+export async function queueDialJobFollowUpsAgain(
+  deps: Pick<AppDeps, 'dispatcher'>,
+  agent: Agent | undefined,
+  call: CallRecord,
+  attempt: number,
+): Promise<void> {
+  if (agent) await dispatchFollowUps(deps, repeatedDialJobTasks(followUpSettings(agent, call), call, attempt));
+}
+
 /**
- * call.finished once more for a call that ended before `attempt` rang, when that
- * attempt's dial job comes again: the try that ended it (a do-not-call or deletion check
- * just before the dial) may have died before its hand-off; receivers dedupe by eventId.
+ * call.finished once more for a call already cancelled, when the operator asks again: the
+ * first cancel may have died before its hand-off; receivers dedupe by eventId.
  */
 export async function queueFinishedAgain(deps: Pick<AppDeps, 'dispatcher' | 'store'>, call: CallRecord): Promise<void> {
   const agent = await deps.store.getAgent(call.agentId);

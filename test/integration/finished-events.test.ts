@@ -4,13 +4,14 @@
 // dies before handing the event to the queue, the repeat of that try (HubSpot's
 // redelivery, the queue's redelivery of the dial job) hands it off again.
 import { deriveCallId } from '../../functions/core/call-id';
-import type { QueueTask } from '../../functions/core/model';
+import { DEFAULT_WORKSPACE, type QueueTask } from '../../functions/core/model';
 import { contactEvent, deleteContact, mergeContacts } from '../fakes/fake-hubspot';
 import { startFakeNotifyReceiver, type FakeNotifyReceiver } from '../fakes/fake-notify-receiver';
 import { startTestStack, waitFor, type TestStack } from '../support/local-stack';
 
 // 11:00 in New York: outside the evening window used below, so calls wait (carried over).
 const NOW = new Date('2026-06-10T15:00:00Z');
+const DAY_MS = 24 * 60 * 60 * 1000;
 const EVENING = { min_trigger_time: '18:00', max_trigger_time: '20:00', carry_over: 'true' };
 
 describe('call.finished for calls that end before they ring', () => {
@@ -21,9 +22,10 @@ describe('call.finished for calls that end before they ring', () => {
   let nextId = 8100;
   /** Set by a test: the next call.finished hand-off to the queue fails, as if the process died there. */
   let failNextFinished = false;
+  let clock = NOW;
 
   beforeAll(async () => {
-    t = await startTestStack({ now: () => NOW });
+    t = await startTestStack({ now: () => clock });
     receiver = await startFakeNotifyReceiver();
     ({ key, agentId } = await t.setup({ notify: { url: receiver.url, secret: receiver.secret } }));
     const dispatcher = t.stack.deps.dispatcher;
@@ -42,6 +44,7 @@ describe('call.finished for calls that end before they ring', () => {
   });
   afterEach(() => {
     failNextFinished = false;
+    clock = NOW;
   });
 
   const query = (extra: Record<string, string> = EVENING) => ({ agent_id: agentId, type: 'hubspot', x_api_key: key, ...extra });
@@ -87,6 +90,21 @@ describe('call.finished for calls that end before they ring', () => {
     expect(finishedEvents(callId)[0]?.body.call).toMatchObject({ id: callId, status: 'cancelled', reason: 'contact deleted in HubSpot' });
   });
 
+  it('a privacy deletion that cancels and erases a waiting call sends call.finished, again when its first answer failed', async () => {
+    const id = await waitingCall();
+    const callId = callIdOf(id);
+    const events = deleteContact(t.hubspot, id, 'legacy', { privacy: true });
+    failNextFinished = true;
+    expect((await t.webhook(query(), events)).status).toBeGreaterThanOrEqual(500);
+    expect(await callOf(id)).toMatchObject({ status: 'cancelled', reason: 'contact erased in HubSpot (privacy deletion)' });
+    expect((await t.webhook(query(), events)).status).toBe(200);
+    await waitForFinished(callId);
+    const event = finishedEvents(callId)[0];
+    expect(event?.body.call).toMatchObject({ status: 'cancelled', variables: {} });
+    // The contact's number was erased before the event was built.
+    expect(event?.rawBody).not.toContain(`555${id.padStart(4, '0')}`);
+  });
+
   it('a merge that cancels the merged-away call sends call.finished, once per delivery', async () => {
     const primary = await waitingCall();
     const mergedAway = await waitingCall();
@@ -119,6 +137,69 @@ describe('call.finished for calls that end before they ring', () => {
     expect((await callOf(id)).status).toBe('failed');
     const again = await t.webhook(query(), events);
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 1 });
+    await waitForFinished(callId);
+  });
+
+  it('a repeat of the creation more than a day later (no HubSpot redelivery) sends nothing again', async () => {
+    const id = newContact({ phone: null });
+    const events = [contactEvent(t.hubspot, 'creation', id, 'legacy')];
+    await t.webhook(query(), events);
+    await waitForFinished(callIdOf(id));
+    clock = new Date(NOW.getTime() + DAY_MS + 60_000);
+    expect((await t.webhook(query(), events)).body).toMatchObject({ duplicates: 1 });
+    // Within the day the same repeat does send it again (the test before): here it must not.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(finishedEvents(callIdOf(id))).toHaveLength(1);
+  });
+
+  it('a contact deleted while its dial job was on its way: the check before the dial cancels and sends call.finished', async () => {
+    const id = await waitingCall();
+    const callId = callIdOf(id);
+    // The deletion's tombstone without its delivery's cancel (a creation that raced with it).
+    await t.stack.deps.store.putContactTombstone({
+      workspaceId: DEFAULT_WORKSPACE,
+      portalId: t.hubspot.portalId,
+      contactId: id,
+      kind: 'deleted',
+      at: NOW.toISOString(),
+    });
+    await t.stack.deps.dispatcher.dispatch({ callId, attempt: 1 }, NOW, NOW);
+    await waitForFinished(callId);
+    expect(finishedEvents(callId)[0]?.body.call).toMatchObject({ status: 'cancelled', reason: 'contact deleted in HubSpot' });
+    expect(t.voice.requests.filter((r) => r.body?.callId === callId)).toEqual([]);
+  });
+
+  it('an attempt the platform refuses, the last one: its events again when the dial job comes back', async () => {
+    const id = newContact();
+    const callId = callIdOf(id);
+    const normal = t.voice.reply;
+    t.voice.reply = (req) => (req.body?.callId === callId ? { status: 400, body: { error: 'number not allowed' } } : normal(req));
+    try {
+      failNextFinished = true;
+      const res = await t.webhook(query({ num_of_retries: '0' }), [contactEvent(t.hubspot, 'creation', id, 'legacy')]);
+      expect(res.body).toMatchObject({ accepted: 1 });
+      await waitFor(async () => ((await callOf(id)).status === 'failed' ? true : undefined), 'the refused call to fail');
+      await waitFor(async () => (failNextFinished ? undefined : true), 'the failed hand-off');
+      expect(finishedEvents(callId)).toEqual([]);
+
+      await t.stack.deps.dispatcher.dispatch({ callId, attempt: 1 }, NOW, NOW);
+      await waitForFinished(callId);
+      expect(finishedEvents(callId)[0]?.body.call).toMatchObject({ status: 'failed' });
+      expect(receiver.acceptedEventIds().has(`${callId}:1:attempt.settled`)).toBe(true);
+      expect(t.voice.requests.filter((r) => r.body?.callId === callId)).toHaveLength(1);
+    } finally {
+      t.voice.reply = normal;
+    }
+  });
+
+  it("an operator's cancel whose event was lost sends it when the operator cancels again", async () => {
+    const id = await waitingCall();
+    const callId = callIdOf(id);
+    failNextFinished = true;
+    expect((await t.admin('POST', `/admin/calls/${callId}/cancel`)).status).toBe(500);
+    expect((await callOf(id)).status).toBe('cancelled');
+    const again = await t.admin('POST', `/admin/calls/${callId}/cancel`);
+    expect(again).toMatchObject({ status: 409, body: { error: 'not_cancellable' } });
     await waitForFinished(callId);
   });
 

@@ -2,7 +2,7 @@
 import { type CallDetailView, type CallView, callView, type OutcomesView, type Page, pageView } from '../../core/admin-views';
 import { parseCallSearch } from '../../core/call-search';
 import { cancelCall, pendingAttempt } from '../../core/call-state';
-import { queueFollowUps } from '../follow-ups';
+import { queueFinishedAgain, queueFollowUps } from '../follow-ups';
 import { updateCall } from '../../core/call-updates';
 import { InvalidCursorError } from '../../core/errors';
 import { CALL_STATUSES, type CallRecord, type CallStatus, DEFAULT_WORKSPACE } from '../../core/model';
@@ -52,7 +52,10 @@ export const cancel: UseCase<CallDetailView> = async (deps, { params }) => {
     return cancelCall(call, now);
   });
   if (result.status === 'not-found' || result.call.workspaceId !== DEFAULT_WORKSPACE) return callNotFound(id);
-  if (result.status === 'unchanged') return failure(409, 'not_cancellable', `call ${id} cannot be cancelled: ${result.reason}`);
+  if (result.status === 'unchanged') {
+    if (result.call.status === 'cancelled') await queueFinishedAgain(deps, result.call);
+    return failure(409, 'not_cancellable', `call ${id} cannot be cancelled: ${result.reason}`);
+  }
   if (pending !== undefined) await deps.dispatcher.cancel({ callId: id, attempt: pending });
   await queueFollowUps(deps, before, result.call);
   logger.info('call cancelled', { ...callLogKeys(result.call), status: result.call.status, reason: result.call.reason });

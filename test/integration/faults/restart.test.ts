@@ -331,6 +331,15 @@ describe('npm start killed mid-delivery and restarted on the same data folder', 
   }, 60_000);
 });
 
+/** How many messages a ReceiveMessage reply carries (0 for one that is not JSON). */
+function messagesIn(reply: string): number {
+  try {
+    return JSON.parse(reply || '{}').Messages?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * An HTTP proxy in front of the SQS API that, while `holdSends` is set, accepts SendMessage
  * and SendMessageBatch calls and never answers them (a hand-off in progress when the process
@@ -373,12 +382,15 @@ async function startSendHoldingProxy(upstream: LocalSqs) {
         (up) => {
           const body: Buffer[] = [];
           up.on('data', (c: Buffer) => body.push(c));
+          up.on('error', () => {
+            settle();
+            res.destroy();
+          });
           up.on('end', () => {
             settle();
             if (gone) {
               // Its caller was killed: what the queue handed out here reached nobody.
-              if (action === 'AmazonSQS.ReceiveMessage')
-                lostReceives += JSON.parse(Buffer.concat(body).toString() || '{}').Messages?.length ?? 0;
+              if (action === 'AmazonSQS.ReceiveMessage') lostReceives += messagesIn(Buffer.concat(body).toString());
               return;
             }
             res.writeHead(up.statusCode ?? 502, up.headers);
