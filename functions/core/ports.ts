@@ -156,6 +156,11 @@ export interface HubSpotApi {
   createCallEngagement(input: CallEngagementInput): Promise<{ id: string }>;
   /** PATCH /crm/v3/objects/calls/{id}: what was learned after the engagement was written. */
   updateCallEngagement(id: string, input: Omit<CallEngagementInput, 'contactId'>): Promise<void>;
+  /**
+   * The id of a call engagement on the contact with this title and timestamp, if there is
+   * one (POST /crm/v3/objects/calls/search): a POST whose reply was lost left it there.
+   */
+  findCallEngagement(contactId: string, match: { title: string; timestamp: string }): Promise<string | undefined>;
 }
 
 export interface CallEngagementInput {

@@ -168,6 +168,7 @@ function searchPageReader(page: ContactSearchPage, requested: string[], hubspot:
     getContact: refuse('read a single contact'),
     searchContactsCreated: refuse('search'),
     createCallEngagement: refuse('write engagements'),
+    findCallEngagement: refuse('search engagements'),
     updateCallEngagement: refuse('update engagements'),
   };
 }

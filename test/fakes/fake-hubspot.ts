@@ -35,6 +35,8 @@ export interface FakeHubSpot {
   callUpdates: { id: string; body: unknown }[];
   /** The next n requests to /crm/v3/objects/calls (POST or PATCH) get this reply instead; other paths are untouched. */
   failCallWrites(n: number, reply: FakeReply): void;
+  /** The next n engagement POSTs are stored, then their connection is dropped: the reply is lost on its way back. */
+  loseCallWriteReplies(n: number): void;
   /** Every request seen; `path` includes the query string, `at` (not enumerable) is Date.now() on arrival. */
   requests: { method: string; path: string; body?: unknown; at: number }[];
   /** Contacts read one by one or by batch read (not by search): a backfill must leave it at 0. */
@@ -80,6 +82,7 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
   const scriptedCallWrites: FakeReply[] = [];
   const pending = new Set<NodeJS.Timeout>();
   let nextEngagementId = 50_000_000_001;
+  let lostReplies = 0;
 
   const fake: FakeHubSpot = {
     url: '',
@@ -103,6 +106,9 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     },
     failCallWrites(n, reply) {
       for (let i = 0; i < n; i++) scriptedCallWrites.push(reply);
+    },
+    loseCallWriteReplies(n) {
+      lostReplies += n;
     },
     expireToken(token) {
       fake.tokens.delete(token);
@@ -133,6 +139,11 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
       const callWrite = target.pathname.startsWith('/crm/v3/objects/calls') ? scriptedCallWrites.shift() : undefined;
       const script = callWrite ?? scripted.shift();
       const answer: Handled & { delayMs?: number } = script ?? route(req, target, raw, body, correlationId);
+      if (!script && lostReplies > 0 && req.method === 'POST' && target.pathname === '/crm/v3/objects/calls' && answer.status === 201) {
+        lostReplies -= 1;
+        res.socket?.destroy();
+        return;
+      }
       const delay = fake.delayMs + (answer.delayMs ?? 0);
       if (delay <= 0) return send(res, answer, correlationId);
       const timer = setTimeout(() => {
@@ -161,6 +172,10 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
       if (method === 'GET' && one?.[1]) return getContact(decodeURIComponent(one[1]), target, correlationId);
     }
 
+    if (method === 'POST' && path === '/crm/v3/objects/calls/search') {
+      if (!fake.scopes.has('crm.objects.contacts.read')) return missingScopes(['crm.objects.contacts.read'], correlationId);
+      return searchCalls(req.headers.authorization ?? '', raw, body, correlationId);
+    }
     if (method === 'POST' && path === '/crm/v3/objects/calls') {
       if (!fake.scopes.has('crm.objects.contacts.write')) return missingScopes(['crm.objects.contacts.write'], correlationId);
       return createCall(raw, body, correlationId);
@@ -275,7 +290,8 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
   // properties, limit and `after` (an offset, as HubSpot's search hands out), `total`,
   // the per-token rate limit and the cap on paging.
   const searchTimes = new Map<string, number[]>();
-  function searchContacts(authorization: string, raw: string, body: unknown, correlationId: string): Handled {
+  /** HubSpot's search limit is per token across every object's search endpoint. */
+  function overSearchLimit(authorization: string, correlationId: string): Handled | undefined {
     const now = Date.now();
     const recent = (searchTimes.get(authorization) ?? []).filter((t) => t > now - 1000);
     if (recent.length >= fake.searchesPerSecond) {
@@ -293,6 +309,12 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
       };
     }
     searchTimes.set(authorization, [...recent, now]);
+    return undefined;
+  }
+
+  function searchContacts(authorization: string, raw: string, body: unknown, correlationId: string): Handled {
+    const limited = overSearchLimit(authorization, correlationId);
+    if (limited) return limited;
     const input = body as { filterGroups?: unknown; sorts?: unknown; properties?: unknown; limit?: unknown; after?: unknown } | undefined;
     if (!input || typeof input !== 'object' || Array.isArray(input)) {
       return error(400, 'VALIDATION_ERROR', `Invalid input JSON on line 1: ${raw.slice(0, 60)}`, correlationId);
@@ -388,6 +410,42 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
     };
   }
 
+  // POST /crm/v3/objects/calls/search, as far as hubdial asks it: the calls associated with
+  // one contact (`associations.contact` EQ), with the requested properties, one page.
+  const callContacts = new Map<string, string[]>();
+  function searchCalls(authorization: string, raw: string, body: unknown, correlationId: string): Handled {
+    const limited = overSearchLimit(authorization, correlationId);
+    if (limited) return limited;
+    const input = body as {
+      filterGroups?: { filters?: { propertyName?: unknown; operator?: unknown; value?: unknown }[] }[];
+      properties?: unknown;
+      limit?: unknown;
+    };
+    const filters = Array.isArray(input?.filterGroups) ? (input.filterGroups[0]?.filters ?? []) : [];
+    const byContact = filters.find((f) => f.propertyName === 'associations.contact');
+    if (byContact?.operator !== 'EQ' || filters.length !== 1)
+      return error(400, 'VALIDATION_ERROR', `this fake searches calls by associations.contact EQ only: ${raw.slice(0, 80)}`, correlationId);
+    const limit = input.limit === undefined ? 10 : Number(input.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      return error(400, 'VALIDATION_ERROR', `limit must be between 1 and 200, got ${String(input.limit)}`, correlationId);
+    const requested = Array.isArray(input.properties) ? input.properties.map(String) : [];
+    const results = [...fake.calls.entries()]
+      .filter(([id]) => callContacts.get(id)?.includes(String(byContact.value)))
+      .map(([id, stored]) => ({
+        id,
+        properties: {
+          ...Object.fromEntries(requested.map((name) => [name, stored[name] ?? null])),
+          hs_object_id: id,
+          hs_createdate: stored.hs_createdate,
+          hs_lastmodifieddate: stored.hs_lastmodifieddate,
+        },
+        createdAt: stored.hs_createdate,
+        updatedAt: stored.hs_lastmodifieddate,
+        archived: false,
+      }));
+    return { status: 200, body: { total: results.length, results: results.slice(0, limit) } };
+  }
+
   function createCall(raw: string, body: unknown, correlationId: string): Handled {
     const input = body as { properties?: Record<string, unknown>; associations?: { to?: { id?: unknown } }[] } | undefined;
     if (!input?.properties || typeof input.properties !== 'object') {
@@ -400,6 +458,10 @@ export async function startFakeHubSpot(opts: { portalId?: string; token?: string
       return error(400, 'VALIDATION_ERROR', `One or more associations are invalid: no CONTACT ${unknownTargets.join(', ')}`, correlationId);
     fake.engagements.push(body);
     const id = String(nextEngagementId++);
+    callContacts.set(
+      id,
+      (input.associations ?? []).map((a) => String(a.to?.id)),
+    );
     const at = new Date().toISOString();
     const properties = { ...(input.properties as Record<string, string>), hs_object_id: id, hs_createdate: at, hs_lastmodifieddate: at };
     fake.calls.set(id, properties);

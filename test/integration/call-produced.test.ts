@@ -6,12 +6,14 @@ import { createHmac } from 'node:crypto';
 import { describeCall } from '../../cli/commands/calls';
 import { deriveCallId } from '../../functions/core/call-id';
 import { MAX_TRANSCRIPT_BYTES, TRANSCRIPT_CUT_MARKER } from '../../functions/core/call-state';
-import { MAX_WRITEBACK_TRIES } from '../../functions/core/follow-ups';
+import { callEngagement } from '../../functions/core/call-engagement';
+import { MAX_WRITEBACK_TRIES, withAttempt, writeBackTask } from '../../functions/core/follow-ups';
+import { POSTING_CLAIM_SECONDS } from '../../functions/handlers/tasks/hubspot-writeback';
 import { startFakeNotifyReceiver, type FakeNotifyReceiver } from '../fakes/fake-notify-receiver';
 import { startFakeRetell, type FakeRetell } from '../fakes/fake-retell';
 import type { PlatformRequest } from '../fakes/platform-fake';
 import { postOutcome } from '../support/outcome-callback';
-import { creationEvents, startTestStack, waitFor, type TestStack } from '../support/local-stack';
+import { creationEvents, HUBSPOT_TOKEN, startTestStack, waitFor, type TestStack } from '../support/local-stack';
 
 jest.setTimeout(60_000);
 
@@ -227,6 +229,46 @@ describe('what the call produced', () => {
       (r: any) => r.method === 'POST' && r.path === '/crm/v3/objects/calls' && r.body?.associations?.[0]?.to?.id === contactId,
     );
     expect(posts).toHaveLength(3);
+  });
+
+  it('a write-back whose reply HubSpot lost finds the engagement it made instead of writing a second', async () => {
+    const { callId, contactId, request } = await placedCall();
+    t.hubspot.loseCallWriteReplies(1);
+    expect((await postOutcome(t.voice, request, { outcome: 'completed', summary: 'Reply lost.' })).status).toBe(200);
+    const hubspotCallId = await waitFor(async () => (await callDetail(callId)).attempts[0].hubspotCallId, 'the engagement id', 30_000);
+    await settleQueue();
+    expect(engagementsFor(contactId)).toHaveLength(1);
+    expect([...t.hubspot.calls.keys()]).toContain(hubspotCallId);
+    expect(t.hubspot.calls.get(hubspotCallId)?.hs_call_body).toContain('Reply lost.');
+    // The second try looked before it wrote: one search of this contact's calls.
+    const searches = t.hubspot.requests.filter(
+      (r: any) => r.path === '/crm/v3/objects/calls/search' && r.body?.filterGroups?.[0]?.filters?.[0]?.value === contactId,
+    );
+    expect(searches).toHaveLength(1);
+  });
+
+  it('a write-back that died after HubSpot took its POST (its claim expired) adopts that engagement', async () => {
+    const { callId, contactId, request } = await placedCall();
+    // This attempt's own write-back is refused, so it writes nothing; then the state a crash
+    // right after HubSpot took the POST leaves is set by hand: the engagement in HubSpot, a
+    // claim on the attempt older than POSTING_CLAIM_SECONDS, no engagement id stored.
+    t.hubspot.failCallWrites(1, { status: 400, body: { status: 'error', message: 'refused (test)', category: 'VALIDATION_ERROR' } });
+    expect((await postOutcome(t.voice, request, { outcome: 'completed' })).status).toBe(200);
+    await waitFor(
+      async () =>
+        (await callDetail(callId)).history.some((h: any) => /write-back of attempt 1 given up/.test(h.reason)) ? true : undefined,
+      'the refused write-back',
+    );
+    const call = (await t.stack.deps.store.getCall(callId))!;
+    const attempt = call.attempts[0]!;
+    const { id: made } = await t.stack.deps.hubspotFor(HUBSPOT_TOKEN).createCallEngagement(callEngagement(call, attempt)!);
+    const old = new Date(Date.now() - (POSTING_CLAIM_SECONDS + 5) * 1000).toISOString();
+    expect(await t.stack.deps.store.updateCall(withAttempt(call, { ...attempt, hubspotPostingAt: old }))).toBe(true);
+
+    await t.stack.deps.dispatcher.dispatchTask(writeBackTask(callId, 1), 0);
+    await waitFor(async () => ((await callDetail(callId)).attempts[0].hubspotCallId === made ? true : undefined), 'the adopted id');
+    await settleQueue();
+    expect(engagementsFor(contactId)).toHaveLength(1);
   });
 
   it("reports a write-back HubSpot keeps refusing in the call history, with HubSpot's reason", async () => {

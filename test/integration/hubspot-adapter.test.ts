@@ -311,6 +311,35 @@ describe('writing call outcomes', () => {
     ]);
   });
 
+  it("finds a contact's call engagement by title and timestamp with one search of its calls", async () => {
+    hubspot.contacts.set('44', {});
+    hubspot.contacts.set('45', {});
+    const at = '2026-06-10T15:00:00.000Z';
+    const one = { timestamp: at, body: 'b', status: 'COMPLETED' as const };
+    const { id } = await api.createCallEngagement({ contactId: '44', title: 'hubdial AI call, attempt 1', ...one });
+    await api.createCallEngagement({ contactId: '44', title: 'hubdial AI call, attempt 2', ...one });
+    await api.createCallEngagement({ contactId: '45', title: 'hubdial AI call, attempt 1', ...one });
+    hubspot.requests.length = 0;
+
+    // HubSpot may hand hs_timestamp back in another ISO form: compared as instants.
+    expect(await api.findCallEngagement('44', { title: 'hubdial AI call, attempt 1', timestamp: '2026-06-10T15:00:00Z' })).toBe(id);
+    expect(hubspot.requests).toEqual([
+      {
+        method: 'POST',
+        path: '/crm/v3/objects/calls/search',
+        body: {
+          filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: '44' }] }],
+          properties: ['hs_call_title', 'hs_timestamp'],
+          limit: 100,
+        },
+      },
+    ]);
+    expect(
+      await api.findCallEngagement('44', { title: 'hubdial AI call, attempt 1', timestamp: '2026-06-10T15:00:01.000Z' }),
+    ).toBeUndefined();
+    expect(await api.findCallEngagement('46', { title: 'hubdial AI call, attempt 1', timestamp: at })).toBeUndefined();
+  });
+
   it("leaves out the number and duration when unknown, and surfaces HubSpot's refusal", async () => {
     hubspot.contacts.set('42', {});
     await api.createCallEngagement({ contactId: '42', timestamp: '2026-06-10T15:00:00.000Z', title: 't', body: 'b', status: 'NO_ANSWER' });

@@ -14,6 +14,8 @@ export const DEFAULT_HUBSPOT_TIMEOUT_MS = 3000;
 export const MAX_BATCH_READ_IDS = 100;
 /** HubSpot's association type id for call -> contact (HUBSPOT_DEFINED). */
 const CALL_TO_CONTACT = 194;
+/** One page of a contact's call engagements: a contact has few, and ours are found by title and time. */
+const CALL_SEARCH_LIMIT = 100;
 
 interface SimpleObject {
   id: string;
@@ -131,6 +133,25 @@ export function createHubSpotApi(accessToken: string, opts: { basePath?: string;
         throw new HubSpotError('bad-request', `call engagement write for contact ${input.contactId}: HubSpot's reply carries no id`);
       }
       return { id: String(id) };
+    },
+
+    async findCallEngagement(contactId, match) {
+      await paceSearch(accessToken);
+      const reply = await attempt<SearchReply>(`call engagement search for contact ${contactId}`, {
+        method: 'POST',
+        path: '/crm/v3/objects/calls/search',
+        body: {
+          filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: contactId }] }],
+          properties: ['hs_call_title', 'hs_timestamp'],
+          limit: CALL_SEARCH_LIMIT,
+        },
+      });
+      // Compared here rather than filtered by HubSpot: hs_timestamp comes back in its own ISO form.
+      const at = Date.parse(match.timestamp);
+      const found = (reply.results ?? []).find(
+        (c) => c.properties.hs_call_title === match.title && Date.parse(String(c.properties.hs_timestamp)) === at,
+      );
+      return found ? String(found.id) : undefined;
     },
 
     async updateCallEngagement(id, input) {

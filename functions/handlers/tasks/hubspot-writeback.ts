@@ -1,7 +1,8 @@
 // Task `hubspot-writeback` {callId, attempt}: the settled attempt as a HubSpot Call
 // engagement on the contact. The engagement id kept on the attempt decides POST or PATCH,
 // so a repeated task, a repeated callback or a later summary never makes a second
-// engagement. HubSpot's 429/5xx come back as a later try (Retry-After honoured); after
+// engagement; a POST whose reply never came (a timeout, a 5xx, a process that died) is
+// looked for among the contact's calls before anything is POSTed again. HubSpot's 429/5xx come back as a later try (Retry-After honoured); after
 // MAX_WRITEBACK_TRIES, or on a refusal no retry can fix, the call's history says so.
 import { callEngagement } from '../../core/call-engagement';
 import { updateCall } from '../../core/call-updates';
@@ -24,6 +25,10 @@ type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>;
 export const POSTING_CLAIM_SECONDS = 120;
 /** How long a task waits for another one's POST before it looks again (not counted as a try). */
 const WAIT_FOR_POST_SECONDS = 10;
+/** Failures of a try that took over an expired claim: the next try must look first again. */
+const afterTakeOver = new WeakSet<HubSpotError>();
+/** A claim nobody holds any more, kept to say "a POST may have landed: look first". */
+const EXPIRED_CLAIM = new Date(0).toISOString();
 
 export function hubspotWriteBackTask(deps: Deps) {
   return async (raw: QueueTask): Promise<void> => {
@@ -54,7 +59,7 @@ export function hubspotWriteBackTask(deps: Deps) {
       await post(deps, api, task, ids);
     } catch (err) {
       if (!(err instanceof HubSpotError)) throw err; // ours, not HubSpot's: the queue redelivers
-      await releaseClaim(deps, task);
+      await releaseClaim(deps, task, afterTakeOver.has(err) || err.kind === 'unavailable');
       await failed(deps, task, err, call, ids);
     }
   };
@@ -69,7 +74,11 @@ async function patch(api: Api, call: CallRecord, attempt: Attempt): Promise<void
   await api.updateCallEngagement(attempt.hubspotCallId, properties);
 }
 
-/** Claims the attempt, POSTs, keeps the engagement id; a concurrent claim means "look again soon". */
+/**
+ * Claims the attempt, POSTs, keeps the engagement id; a concurrent claim means "look again
+ * soon". Taking over an expired claim, it first looks for the engagement that claim's POST
+ * may have made before its process died (HubSpot answered, the id was never stored).
+ */
 async function post(deps: Deps, api: Api, task: WriteBackTask, ids: Record<string, unknown>): Promise<void> {
   const now = deps.now();
   const claimed = await updateCall(deps.store, task.callId, (c) => {
@@ -78,7 +87,7 @@ async function post(deps: Deps, api: Api, task: WriteBackTask, ids: Record<strin
     if (a.hubspotCallId) return { unchanged: 'written' };
     const since = a.hubspotPostingAt ? Date.parse(a.hubspotPostingAt) : Number.NaN;
     if (now.getTime() - since < POSTING_CLAIM_SECONDS * 1000) return { unchanged: 'posting' };
-    return { call: withAttempt(c, { ...a, hubspotPostingAt: now.toISOString() }) };
+    return { call: withAttempt(c, { ...a, hubspotPostingAt: now.toISOString() }), extra: { takenOver: a.hubspotPostingAt !== undefined } };
   });
   if (claimed.status === 'not-found') return;
   if (claimed.status === 'unchanged') {
@@ -91,14 +100,29 @@ async function post(deps: Deps, api: Api, task: WriteBackTask, ids: Record<strin
   const attempt = claimed.call.attempts.find((x) => x.number === task.attempt) as Attempt;
   const engagement = callEngagement(claimed.call, attempt);
   if (!engagement) return;
-  const { id } = await api.createCallEngagement(engagement);
+  let earlier: string | undefined;
+  let id: string;
+  try {
+    if (claimed.extra?.takenOver) {
+      earlier = await api.findCallEngagement(engagement.contactId, { title: engagement.title, timestamp: engagement.timestamp });
+      const { contactId: _inline, ...properties } = engagement;
+      if (earlier) await api.updateCallEngagement(earlier, properties);
+    }
+    id = earlier ?? (await api.createCallEngagement(engagement)).id;
+  } catch (err) {
+    if (claimed.extra?.takenOver && err instanceof HubSpotError) afterTakeOver.add(err);
+    throw err;
+  }
   const stored = await updateCall(deps.store, task.callId, (c) => {
     const a = c.attempts.find((x) => x.number === task.attempt);
     if (!a) return { unchanged: 'attempt is gone' };
     const { hubspotPostingAt: _done, ...rest } = a;
     return { call: withAttempt(c, { ...rest, hubspotCallId: id }), extra: engagementDiffers(attempt, a) };
   });
-  logger.info('HubSpot call engagement created', { ...ids, hubspotCallId: id });
+  logger.info(earlier ? 'HubSpot call engagement found from an earlier try' : 'HubSpot call engagement created', {
+    ...ids,
+    hubspotCallId: id,
+  });
   // Details that arrived while the POST was in flight: their own task may have seen the
   // claim and be waiting, but patching now costs one request and closes the gap.
   if (stored.status === 'updated' && stored.extra) {
@@ -113,13 +137,17 @@ function engagementDiffers(posted: Attempt, now: Attempt): boolean {
   );
 }
 
-/** A POST that failed leaves no engagement: the next try may POST at once. */
-async function releaseClaim(deps: Deps, task: WriteBackTask): Promise<void> {
+/**
+ * A POST HubSpot refused (429, 4xx) made no engagement: the next try may POST at once. One
+ * that timed out, broke off or got a 5xx may have made one: its claim is left expired, so
+ * the next try takes it over at once and looks for that engagement before it POSTs.
+ */
+async function releaseClaim(deps: Deps, task: WriteBackTask, mayHavePosted: boolean): Promise<void> {
   await updateCall(deps.store, task.callId, (c) => {
     const a = c.attempts.find((x) => x.number === task.attempt);
     if (!a?.hubspotPostingAt || a.hubspotCallId) return { unchanged: 'no claim' };
     const { hubspotPostingAt: _released, ...rest } = a;
-    return { call: withAttempt(c, rest) };
+    return { call: withAttempt(c, mayHavePosted ? { ...rest, hubspotPostingAt: EXPIRED_CLAIM } : rest) };
   });
 }
 
