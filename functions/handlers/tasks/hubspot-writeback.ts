@@ -2,8 +2,9 @@
 // engagement on the contact. The engagement id kept on the attempt decides POST or PATCH,
 // so a repeated task, a repeated callback or a later summary never makes a second
 // engagement; a POST whose reply never came (a timeout, a 5xx, a process that died) is
-// looked for among the contact's calls before anything is POSTed again. HubSpot's 429/5xx come back as a later try (Retry-After honoured); after
-// MAX_WRITEBACK_TRIES, or on a refusal no retry can fix, the call's history says so.
+// looked for among the contact's calls before anything is POSTed again. HubSpot's 429/5xx
+// come back as a later try (Retry-After honoured); after MAX_WRITEBACK_TRIES, or on a
+// refusal no retry can fix, the call's history says so.
 import { callEngagement } from '../../core/call-engagement';
 import { updateCall } from '../../core/call-updates';
 import { HubSpotError } from '../../core/errors';
@@ -29,6 +30,11 @@ const WAIT_FOR_POST_SECONDS = 10;
 const afterTakeOver = new WeakSet<HubSpotError>();
 /** A claim nobody holds any more, kept to say "a POST may have landed: look first". */
 const EXPIRED_CLAIM = new Date(0).toISOString();
+/**
+ * HubSpot's search shows a new object only after a few seconds: a try that will look for
+ * an engagement a moment-old POST may have made waits at least this long first.
+ */
+const SEARCH_LAG_SECONDS = 10;
 
 export function hubspotWriteBackTask(deps: Deps) {
   return async (raw: QueueTask): Promise<void> => {
@@ -59,8 +65,9 @@ export function hubspotWriteBackTask(deps: Deps) {
       await post(deps, api, task, ids);
     } catch (err) {
       if (!(err instanceof HubSpotError)) throw err; // ours, not HubSpot's: the queue redelivers
-      await releaseClaim(deps, task, afterTakeOver.has(err) || err.kind === 'unavailable');
-      await failed(deps, task, err, call, ids);
+      const lookFirst = afterTakeOver.has(err) || err.kind === 'unavailable';
+      await releaseClaim(deps, task, lookFirst);
+      await failed(deps, task, err, call, ids, lookFirst ? SEARCH_LAG_SECONDS : 0);
     }
   };
 }
@@ -151,11 +158,18 @@ async function releaseClaim(deps: Deps, task: WriteBackTask, mayHavePosted: bool
   });
 }
 
-async function failed(deps: Deps, task: WriteBackTask, err: HubSpotError, call: CallRecord, ids: Record<string, unknown>): Promise<void> {
+async function failed(
+  deps: Deps,
+  task: WriteBackTask,
+  err: HubSpotError,
+  call: CallRecord,
+  ids: Record<string, unknown>,
+  minDelaySeconds: number,
+): Promise<void> {
   const tries = (task.tries ?? 0) + 1;
   const logged = { ...ids, hubspotError: err.kind, status: err.details.status, category: err.details.category, tries };
   if (err.retryable && tries < MAX_WRITEBACK_TRIES) {
-    const delay = retryDelaySeconds(tries, err.details.retryAfterSeconds);
+    const delay = Math.max(retryDelaySeconds(tries, err.details.retryAfterSeconds), minDelaySeconds);
     await deps.dispatcher.dispatchTask({ ...task, tries }, delay);
     logger.warn('HubSpot write-back failed; trying again later', { ...logged, delaySeconds: delay });
     return;
