@@ -6,7 +6,8 @@ import type { Store } from './ports';
 export type Decision<E> = { call: CallRecord; extra?: E } | { unchanged: string };
 
 export type UpdateResult<E> =
-  | { status: 'updated'; call: CallRecord; extra?: E }
+  /** `before`: the stored record the decision was made on (what a follow-up compares against). */
+  | { status: 'updated'; call: CallRecord; before: CallRecord; extra?: E }
   | { status: 'unchanged'; call: CallRecord; reason: string }
   | { status: 'not-found' };
 
@@ -50,7 +51,7 @@ export async function updateCall<E>(
     }
     // Erased stays erased: what a late voice callback brings is not stored on an erased call.
     const next = current.erasedAt ? { ...stripPersonalData(decision.call), erasedAt: current.erasedAt } : decision.call;
-    if (await store.updateCall(next)) return { status: 'updated', call: next, extra: decision.extra };
+    if (await store.updateCall(next)) return { status: 'updated', call: next, before: current, extra: decision.extra };
   }
   throw new Error(`call ${callId} kept changing under ${attempts} concurrent updates`);
 }

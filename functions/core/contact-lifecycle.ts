@@ -169,9 +169,7 @@ export async function applyLifecycleEvents(
   for (const [contactId, kind] of gone) {
     for (const call of await callsOfContact(deps.store, req, contactId)) {
       const pending = pendingAttempt(call)?.number;
-      let before = call;
       const result = await updateCall(deps.store, call.id, (c) => {
-        before = c;
         if (kind === 'erased') return eraseForPrivacyDeletion(c, req.now);
         const d = cancelForGoneContact(c, req.now, DELETED_REASON);
         return 'call' in d ? { call: d.call, extra: { cancelled: d.extra === 'cancelled', erased: false } } : d;
@@ -182,7 +180,7 @@ export async function applyLifecycleEvents(
       if (result.extra?.erased) summary.erased += 1;
       if (result.extra?.cancelled && pending !== undefined) await deps.dispatcher.cancel({ callId: call.id, attempt: pending });
       summary.changes.push({ callId: call.id, contactId, status: result.call.status, reason: result.call.reason });
-      summary.followUps.push({ before, after: result.call });
+      summary.followUps.push({ before: result.before, after: result.call });
     }
   }
 
@@ -209,16 +207,14 @@ async function applyMerge(
       if (call.status !== 'scheduled') continue;
       const pending = pendingAttempt(call)?.number;
       const why = mergedReason(survivor);
-      let before = call;
-      const result = await updateCall(deps.store, call.id, (c) => {
-        before = c;
-        return c.status === 'scheduled' ? cancelForGoneContact(c, req.now, why) : { unchanged: `call is ${c.status}` };
-      });
+      const result = await updateCall(deps.store, call.id, (c) =>
+        c.status === 'scheduled' ? cancelForGoneContact(c, req.now, why) : { unchanged: `call is ${c.status}` },
+      );
       if (result.status !== 'updated' || result.extra !== 'cancelled') continue;
       summary.cancelled += 1;
       if (pending !== undefined) await deps.dispatcher.cancel({ callId: call.id, attempt: pending });
       summary.changes.push({ callId: call.id, contactId: mergedId, status: result.call.status, reason: result.call.reason });
-      summary.followUps.push({ before, after: result.call });
+      summary.followUps.push({ before: result.before, after: result.call });
     }
   }
 }

@@ -116,12 +116,10 @@ export async function checkBeforeDial(store: Store, job: DialJob, now: Date): Pr
   const entry = call.to ? listed.get(call.to) : undefined;
   const tombstone = tombstones.get(call.contactId);
   if (!entry && !tombstone) return { stopped: false, call };
-  let before = call;
   const result = await updateCall(
     store,
     call.id,
     (c) => {
-      before = c;
       if (tombstone?.kind === 'erased') return eraseForPrivacyDeletion(c, now);
       if (tombstone) return cancelForGoneContact(c, now, DELETED_REASON);
       return skipCall(c, doNotCallListReason(entry as DoNotCallEntry), now);
@@ -137,5 +135,5 @@ export async function checkBeforeDial(store: Store, job: DialJob, now: Date): Pr
           ? ERASED_REASON
           : DELETED_REASON
         : DO_NOT_CALL_LIST_REASON;
-  return { stopped: true, call: result.call, reason, ...(result.status === 'updated' ? { before } : {}) };
+  return { stopped: true, call: result.call, reason, ...(result.status === 'updated' ? { before: result.before } : {}) };
 }

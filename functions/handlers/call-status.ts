@@ -78,12 +78,10 @@ async function settle(
   ids: Record<string, unknown>,
   now: Date,
 ): Promise<HttpResult> {
-  let before: CallRecord = call;
   const result = await updateCall(
     deps.store,
     job.callId,
     (c) => {
-      before = c;
       const t = recordOutcome(c, { ...report, attempt: job.attempt }, now);
       return 'call' in t ? { call: t.call, extra: t.retryAt } : t;
     },
@@ -117,7 +115,7 @@ async function settle(
   });
   // Queued, not done here: HubSpot or the operator's endpoint being slow or down must
   // not hold up (or fail) the platform's callback.
-  if (agent) await dispatchFollowUps(deps, followUpTasks(followUpSettings(agent, result.call), before, result.call));
+  if (agent) await dispatchFollowUps(deps, followUpTasks(followUpSettings(agent, result.call), result.before, result.call));
   return json(200, { callId: job.callId, status: result.call.status, changed: true, reason: result.call.reason });
 }
 
@@ -133,16 +131,13 @@ async function addDetails(
   ids: Record<string, unknown>,
 ): Promise<HttpResult> {
   const now = deps.now();
-  let before: CallRecord | undefined;
-  const result = await updateCall(deps.store, job.callId, (c) => {
-    before = c;
-    return recordDetails(c, job.attempt, details, now);
-  });
+  const result = await updateCall(deps.store, job.callId, (c) => recordDetails(c, job.attempt, details, now));
   if (result.status === 'not-found') return errorReply(404, 'call_not_found', `call ${job.callId} was not found`);
   const changed = result.status === 'updated';
   // Details that arrive after the attempt settled (Retell's call_analyzed) patch its engagement.
   const agent = changed ? await deps.store.getAgent(result.call.agentId) : undefined;
-  if (agent) await dispatchFollowUps(deps, followUpTasks(followUpSettings(agent, result.call), before, result.call));
+  if (agent && result.status === 'updated')
+    await dispatchFollowUps(deps, followUpTasks(followUpSettings(agent, result.call), result.before, result.call));
   logger.info(changed ? 'call details added' : 'status callback changed nothing', ids);
   return json(200, {
     callId: job.callId,

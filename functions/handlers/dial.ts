@@ -212,12 +212,10 @@ async function settlePlacementError(
   now: Date,
   known: CallRecord,
 ): Promise<void> {
-  let before: CallRecord | undefined;
   const result = await updateCall(
     deps.store,
     job.callId,
     (c) => {
-      before = c;
       const t = recordPlacementError(c, job.attempt, kind, message, now);
       return 'call' in t ? { call: t.call, extra: t } : t;
     },
@@ -231,7 +229,7 @@ async function settlePlacementError(
   const t = result.extra;
   if (t?.retryAt) await deps.dispatcher.dispatch({ callId: job.callId, attempt: job.attempt + 1 }, t.retryAt, now);
   // An attempt the platform refused is settled too: its write-back and events.
-  await queueFollowUps(deps, before, result.call);
+  await queueFollowUps(deps, result.before, result.call);
   if (t?.resend) {
     const refusals = result.call.attempts[result.call.attempts.length - 1]?.dialErrors ?? 1;
     const waitMs = kind === 'busy' ? SLOT_WAIT_FALLBACK_MS : (retryAfterMs ?? 1000 * 2 ** Math.max(refusals - 1, 0));

@@ -44,9 +44,7 @@ export function createSweeper(deps: Deps) {
       logger.warn('re-dispatched a late attempt', { ...callLogKeys(call, attempt.number), scheduledAt: attempt.scheduledAt });
     }
     for (const stale of await deps.store.listStaleCalls('dialing', silentCallCutoff(now), BATCH)) {
-      let before: CallRecord | undefined;
       const result = await updateCall(deps.store, stale.id, (c) => {
-        before = c;
         if (!isSilent(c, now)) return { unchanged: 'attempt is recent' };
         const t = expireAttempt(c, now, CALLBACK_TIMEOUT_MINUTES);
         return 'call' in t ? { call: t.call, extra: t.retryAt } : t;
@@ -55,7 +53,7 @@ export function createSweeper(deps: Deps) {
       summary.expired += 1;
       const last = result.call.attempts[result.call.attempts.length - 1];
       if (result.extra && last) await deps.dispatcher.dispatch({ callId: stale.id, attempt: last.number }, result.extra, now);
-      await queueFollowUps(deps, before, result.call);
+      await queueFollowUps(deps, result.before, result.call);
       logger.warn('attempt expired without a callback', { ...callLogKeys(stale), status: result.call.status, reason: result.call.reason });
     }
     const retentionDays = deps.retentionDays ?? parseRetentionDays(process.env.RETENTION_DAYS);

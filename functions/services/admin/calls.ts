@@ -44,9 +44,7 @@ export const cancel: UseCase<CallDetailView> = async (deps, { params }) => {
   const id = params.id ?? '';
   const now = deps.now();
   let pending: number | undefined;
-  let before: CallRecord | undefined;
   const result = await updateCall(deps.store, id, (call) => {
-    before = call;
     if (call.workspaceId !== DEFAULT_WORKSPACE) return { unchanged: 'not found' };
     pending = pendingAttempt(call)?.number;
     return cancelCall(call, now);
@@ -57,7 +55,7 @@ export const cancel: UseCase<CallDetailView> = async (deps, { params }) => {
     return failure(409, 'not_cancellable', `call ${id} cannot be cancelled: ${result.reason}`);
   }
   if (pending !== undefined) await deps.dispatcher.cancel({ callId: id, attempt: pending });
-  await queueFollowUps(deps, before, result.call);
+  await queueFollowUps(deps, result.before, result.call);
   logger.info('call cancelled', { ...callLogKeys(result.call), status: result.call.status, reason: result.call.reason });
   return reply(callView(result.call));
 };
