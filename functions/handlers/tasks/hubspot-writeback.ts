@@ -26,8 +26,6 @@ type Deps = Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>;
 export const POSTING_CLAIM_SECONDS = 120;
 /** How long a task waits for another one's POST before it looks again (not counted as a try). */
 const WAIT_FOR_POST_SECONDS = 10;
-/** Failures of a try that took over an expired claim: the next try must look first again. */
-const afterTakeOver = new WeakSet<HubSpotError>();
 /** A claim nobody holds any more, kept to say "a POST may have landed: look first". */
 const EXPIRED_CLAIM = new Date(0).toISOString();
 /**
@@ -65,7 +63,8 @@ export function hubspotWriteBackTask(deps: Deps) {
       await post(deps, api, task, ids);
     } catch (err) {
       if (!(err instanceof HubSpotError)) throw err; // ours, not HubSpot's: the queue redelivers
-      const lookFirst = afterTakeOver.has(err) || err.kind === 'unavailable';
+      // An earlier claim (this try took it over) or a POST that may have landed: the next try looks first.
+      const lookFirst = attempt.hubspotPostingAt !== undefined || err.kind === 'unavailable';
       await releaseClaim(deps, task, lookFirst);
       await failed(deps, task, err, call, ids, lookFirst ? SEARCH_LAG_SECONDS : 0);
     }
@@ -108,18 +107,12 @@ async function post(deps: Deps, api: Api, task: WriteBackTask, ids: Record<strin
   const engagement = callEngagement(claimed.call, attempt);
   if (!engagement) return;
   let earlier: string | undefined;
-  let id: string;
-  try {
-    if (claimed.extra?.takenOver) {
-      earlier = await api.findCallEngagement(engagement.contactId, { title: engagement.title, timestamp: engagement.timestamp });
-      const { contactId: _inline, ...properties } = engagement;
-      if (earlier) await api.updateCallEngagement(earlier, properties);
-    }
-    id = earlier ?? (await api.createCallEngagement(engagement)).id;
-  } catch (err) {
-    if (claimed.extra?.takenOver && err instanceof HubSpotError) afterTakeOver.add(err);
-    throw err;
+  if (claimed.extra?.takenOver) {
+    earlier = await api.findCallEngagement(engagement.contactId, { title: engagement.title, timestamp: engagement.timestamp });
+    const { contactId: _inline, ...properties } = engagement;
+    if (earlier) await api.updateCallEngagement(earlier, properties);
   }
+  const id = earlier ?? (await api.createCallEngagement(engagement)).id;
   const stored = await updateCall(deps.store, task.callId, (c) => {
     const a = c.attempts.find((x) => x.number === task.attempt);
     if (!a) return { unchanged: 'attempt is gone' };
