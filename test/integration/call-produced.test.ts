@@ -247,6 +247,17 @@ describe('what the call produced', () => {
     expect(searches).toHaveLength(1);
   });
 
+  it('a write-back whose look for an earlier engagement HubSpot refuses (404) still writes one', async () => {
+    const { callId, contactId, request } = await placedCall();
+    // The POST gets a 503 (nothing stored), so the next try looks first; that search gets a 404.
+    t.hubspot.failCallWrites(1, { status: 503, body: { status: 'error', message: 'Service Unavailable', category: 'INTERNAL_ERROR' } });
+    t.hubspot.failCallWrites(1, { status: 404 });
+    expect((await postOutcome(t.voice, request, { outcome: 'completed' })).status).toBe(200);
+    await waitFor(async () => (await callDetail(callId)).attempts[0].hubspotCallId, 'the engagement id', 30_000);
+    expect(engagementsFor(contactId)).toHaveLength(1);
+    expect((await callDetail(callId)).history.some((h: any) => /given up/.test(h.reason))).toBe(false);
+  });
+
   it('a write-back that died after HubSpot took its POST (its claim expired) adopts that engagement', async () => {
     const { callId, contactId, request } = await placedCall();
     // This attempt's own write-back is refused, so it writes nothing; then the state a crash

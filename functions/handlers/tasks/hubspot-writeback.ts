@@ -17,6 +17,7 @@ import {
   type WriteBackTask,
 } from '../../core/follow-ups';
 import type { Attempt, CallRecord, QueueTask } from '../../core/model';
+import type { CallEngagementInput } from '../../core/ports';
 import type { AppDeps } from '../../commons/deps';
 import { callLogKeys, logger } from '../../commons/logger';
 
@@ -106,11 +107,10 @@ async function post(deps: Deps, api: Api, task: WriteBackTask, ids: Record<strin
   const attempt = claimed.call.attempts.find((x) => x.number === task.attempt) as Attempt;
   const engagement = callEngagement(claimed.call, attempt);
   if (!engagement) return;
-  let earlier: string | undefined;
-  if (claimed.extra?.takenOver) {
-    earlier = await api.findCallEngagement(engagement.contactId, { title: engagement.title, timestamp: engagement.timestamp });
+  const earlier = claimed.extra?.takenOver ? await findEarlier(api, engagement, ids) : undefined;
+  if (earlier) {
     const { contactId: _inline, ...properties } = engagement;
-    if (earlier) await api.updateCallEngagement(earlier, properties);
+    await api.updateCallEngagement(earlier, properties);
   }
   const id = earlier ?? (await api.createCallEngagement(engagement)).id;
   const stored = await updateCall(deps.store, task.callId, (c) => {
@@ -128,6 +128,26 @@ async function post(deps: Deps, api: Api, task: WriteBackTask, ids: Record<strin
   if (stored.status === 'updated' && stored.extra) {
     const a = stored.call.attempts.find((x) => x.number === task.attempt);
     if (a) await patch(api, stored.call, a);
+  }
+}
+
+/**
+ * The engagement an earlier try's POST may have made. The look is a guard against a second
+ * engagement, not a condition of writing one: a search HubSpot refuses for good (a scope the
+ * token lacks, a proxy that does not know the route) lets the POST go ahead rather than lose
+ * the write-back; a 429 or 5xx fails this try, to look again on the next.
+ */
+async function findEarlier(api: Api, engagement: CallEngagementInput, ids: Record<string, unknown>): Promise<string | undefined> {
+  try {
+    return await api.findCallEngagement(engagement.contactId, { title: engagement.title, timestamp: engagement.timestamp });
+  } catch (err) {
+    if (!(err instanceof HubSpotError) || err.retryable) throw err;
+    logger.warn("could not look for an earlier try's HubSpot call engagement; writing it", {
+      ...ids,
+      hubspotError: err.kind,
+      status: err.details.status,
+    });
+    return undefined;
   }
 }
 
