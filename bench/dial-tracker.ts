@@ -1,6 +1,6 @@
 // Watches the fake voice back end: when each call was placed, and how often.
 import { performance } from 'node:perf_hooks';
-import { defaultFakeVoiceReply, type FakeVoice } from '../test/fakes/fake-voice';
+import type { VoiceThread } from './voice-thread';
 
 /** The local poller long-polls for 1 s: a late duplicate dial would show within this. */
 export const SETTLE_MS = 2_500;
@@ -29,14 +29,14 @@ export interface DialTracker {
   finish(ackAtByCall: Map<string, number>, firstPost: number, lastAck: number, timeoutSeconds: number): Promise<DialFigures>;
 }
 
-export function trackDials(voice: FakeVoice): DialTracker {
+export function trackDials(voice: VoiceThread): DialTracker {
   const dialledAt = new Map<string, number[]>();
-  voice.reply = (req) => {
-    const callId = String(req.body?.callId);
-    const times = dialledAt.get(callId) ?? [];
-    times.push(performance.now());
-    dialledAt.set(callId, times);
-    return defaultFakeVoiceReply(req, voice.requests.length);
+  voice.onReceived = (batch) => {
+    for (const { callId, at } of batch) {
+      const times = dialledAt.get(callId) ?? [];
+      times.push(at);
+      dialledAt.set(callId, times);
+    }
   };
 
   async function until(callIds: Iterable<string>, timeoutMs: number): Promise<boolean> {
@@ -53,7 +53,7 @@ export function trackDials(voice: FakeVoice): DialTracker {
     dialledAt,
     reset() {
       dialledAt.clear();
-      voice.requests.splice(0);
+      voice.received.splice(0);
     },
     async until(callIds, timeoutMs) {
       if (!(await until(callIds, timeoutMs))) throw new Error(`calls not dialled within ${timeoutMs} ms`);
@@ -66,12 +66,12 @@ export function trackDials(voice: FakeVoice): DialTracker {
 
       const unexpected = [...dialledAt.keys()].filter((id) => !ackAtByCall.has(id)).length;
       const twice = [...dialledAt.values()].filter((times) => times.length > 1).length;
-      const placed = voice.requests.length;
+      const placed = voice.received.length;
       return {
         placed,
         distinctCalls: dialledAt.size,
         exactlyOnce: !timedOut && unexpected === 0 && twice === 0 && placed === ackAtByCall.size,
-        invalidSignatures: voice.requests.filter((r) => !r.signatureValid).length,
+        invalidSignatures: voice.received.filter((r) => !r.signatureValid).length,
         lastAckToLastDialSeconds: (lastDial - lastAck) / 1000,
         firstPostToLastDialSeconds: (lastDial - firstPost) / 1000,
         ackToDialMs: [...ackAtByCall].flatMap(([id, ackedAt]) => {

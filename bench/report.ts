@@ -176,7 +176,7 @@ function heading(r: Report): string[] {
   const c = r.main.config;
   return [
     `${c.contacts} contacts in ${r.main.deliveries} deliveries of ${c.deliverySize}, ${c.inFlight} in flight, on the embedded stack (startLocalStack): the default (SQLite store, queue and scheduler in one file, as \`npm start\` runs)${r.dynamo ? ` and with DYNAMODB_ENDPOINT / SQS_ENDPOINT at dynalite and fauxqs ${r.dynamo.config.backends === 'threads' ? 'on worker threads' : 'on the same event loop'}` : ''}; dial consumer: ${c.pollerConcurrency} workers × 10 messages`,
-    `fake HubSpot adds ${c.hubspotLatencyMs} ms to every reply; the fake voice back end answers at once; ${c.dials === 'after' ? 'the dial poller held until the last ack' : 'calls are dialled while deliveries still arrive'}; handlers log at ${process.env.LOG_LEVEL ?? 'INFO'}`,
+    `fake HubSpot adds ${c.hubspotLatencyMs} ms to every reply; the fake voice back end answers at once, from its own thread; ${c.dials === 'after' ? 'the dial poller held until the last ack' : 'calls are dialled while deliveries still arrive'}; handlers log at ${process.env.LOG_LEVEL ?? 'INFO'}`,
     r.baseline
       ? `baseline: the default stack and code, reading each contact with GET /crm/v3/objects/contacts/{id}, ${r.baseline.config.naiveConcurrency} at a time`
       : 'baseline: skipped',

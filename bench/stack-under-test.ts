@@ -1,15 +1,18 @@
 // The system the bench drives: the embedded stack (startLocalStack, SQLite by default or
 // the DynamoDB / SQS adapters against dynalite and fauxqs) with a fake HubSpot
-// holding the contacts and a fake voice back end, set up through the admin API as an
+// holding the contacts and a fake voice back end on its own thread, set up through the admin API as an
 // operator would: an API key, an agent calling at any time, HubSpot connected.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHubSpotApi } from '../functions/adapters/hubspot/hubspot';
 import { startLocalStack, type LocalStack } from '../local/stack';
 import { makeContacts, startFakeHubSpot, type FakeHubSpot } from '../test/fakes/fake-hubspot';
-import { startFakeVoice, type FakeVoice } from '../test/fakes/fake-voice';
 import { startDynalite } from '../local/dynalite';
 import { startFauxqs } from '../local/fauxqs';
 import { type BackendThreads, startBackendThreads } from './backend-threads';
 import { naiveHubSpotFor } from './naive-intake';
+import { startVoiceThread, type VoiceThread } from './voice-thread';
 
 const HUBSPOT_TOKEN = 'pat-na1-bench0000-0000-0000-0000-000000000000';
 const VOICE_SECRET = 'bench-voice-secret-0123456789';
@@ -17,7 +20,7 @@ const VOICE_SECRET = 'bench-voice-secret-0123456789';
 export interface StackUnderTest {
   stack: LocalStack;
   hubspot: FakeHubSpot;
-  voice: FakeVoice;
+  voice: VoiceThread;
   /** POST /call/crm-webhook with the agent's id and API key in the query, as HubSpot is configured. */
   webhookUrl: string;
   stop(): Promise<void>;
@@ -41,10 +44,13 @@ export async function startStackUnderTest(opts: StackUnderTestOptions): Promise<
   try {
     const hubspot = await startFakeHubSpot({ token: HUBSPOT_TOKEN });
     stops.push(() => hubspot.stop());
-    const voice = await startFakeVoice({ secret: VOICE_SECRET });
+    const voice = await startVoiceThread(VOICE_SECRET);
     stops.push(() => voice.stop());
     const endpoints = opts.stack === 'dynamodb' ? await startBackends(opts.backends) : undefined;
     if (endpoints) stops.push(() => endpoints.stop());
+    // The default stack on a file as `npm start` keeps it (WAL, a commit per transaction), not in memory.
+    const dataDir = endpoints ? undefined : await mkdtemp(join(tmpdir(), 'hubdial-bench-'));
+    if (dataDir) stops.push(() => rm(dataDir, { recursive: true, force: true }));
     const stack = await startLocalStack({
       port: 0,
       adminPort: 0,
@@ -54,6 +60,7 @@ export async function startStackUnderTest(opts: StackUnderTestOptions): Promise<
         opts.naiveConcurrency === undefined
           ? undefined
           : naiveHubSpotFor((token) => createHubSpotApi(token, { basePath: hubspot.url }), opts.naiveConcurrency),
+      dataDir,
       dynamodbEndpoint: endpoints?.dynamodbEndpoint,
       sqsEndpoint: endpoints?.sqsEndpoint,
       // The sweeper and the local scheduler have nothing to do in this run; fewer idle

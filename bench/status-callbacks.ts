@@ -2,9 +2,10 @@
 // calls, so the call-status path is timed and its DynamoDB and SQS requests counted.
 import { performance } from 'node:perf_hooks';
 import type { OperationCounts } from '../functions/adapters/dynamodb/dynamo-store';
-import type { FakeVoice } from '../test/fakes/fake-voice';
+import { sendFakeOutcome } from '../test/fakes/fake-voice';
 import { countsBetween, type SdkCounter, type SdkCounts } from './sdk-counters';
 import { forEachLimited } from './stats';
+import type { VoiceThread } from './voice-thread';
 
 export interface CallbackFigures {
   sent: number;
@@ -16,12 +17,12 @@ export interface CallbackFigures {
 }
 
 export async function postStatusCallbacks(
-  voice: FakeVoice,
+  voice: VoiceThread,
   sample: number,
   inFlight: number,
   counters: { store: () => OperationCounts; sdk: SdkCounter },
 ): Promise<CallbackFigures> {
-  const placed = voice.requests.slice(0, sample);
+  const placed = voice.received.slice(0, sample);
   const storeBefore = counters.store();
   const sdkBefore = counters.sdk.snapshot();
   const latencyMs: number[] = [];
@@ -29,7 +30,7 @@ export async function postStatusCallbacks(
   const started = performance.now();
   await forEachLimited(placed, inFlight, async (request) => {
     const t0 = performance.now();
-    const res = await voice.sendOutcome(request, 'completed', 42);
+    const res = await sendFakeOutcome(voice.secret, request, 'completed', 42);
     await res.text();
     latencyMs.push(performance.now() - t0);
     if (res.status === 200) ok += 1;

@@ -15,6 +15,8 @@ export interface FakeVoiceRequest {
   body: any;
   rawBody: string;
   signatureValid: boolean;
+  /** The client's port: equal ports mean one kept-alive connection. */
+  remotePort?: number;
   /** The providerCallId the fake answered with, if any. */
   providerCallId?: string;
 }
@@ -25,6 +27,8 @@ export interface FakeVoiceReply {
   body?: unknown;
   /** Wait this long before answering (to outlast a client timeout). */
   delayMs?: number;
+  /** Drop the connection instead: before any reply, or after half of the body. */
+  breakOff?: 'before-reply' | 'mid-body';
 }
 
 export interface FakeVoice {
@@ -56,6 +60,28 @@ export const defaultFakeVoiceReply = (req: FakeVoiceRequest, n: number): FakeVoi
   body: { providerCallId: `fake_${n}_${String(req.body?.callId ?? 'call')}` },
 });
 
+/** What a placed call's outcome callback is made from. */
+export type PlacedCall = Pick<FakeVoiceRequest, 'body' | 'providerCallId'>;
+
+/** POSTs a signed outcome for `request` to its statusCallbackUrl, as the back end would. */
+export function sendFakeOutcome(
+  secret: string,
+  request: PlacedCall,
+  outcome: FakeVoiceOutcome,
+  durationSeconds?: number,
+): Promise<Response> {
+  const { callId, attempt, statusCallbackUrl } = request.body ?? {};
+  if (typeof statusCallbackUrl !== 'string') throw new Error('this request carried no statusCallbackUrl');
+  const payload: Record<string, unknown> = { callId, attempt, providerCallId: request.providerCallId ?? 'fake_unplaced', outcome };
+  if (durationSeconds !== undefined) payload.durationSeconds = durationSeconds;
+  const raw = JSON.stringify(payload);
+  return fetch(statusCallbackUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hubdial-signature': `sha256=${hmacHex(secret, raw)}` },
+    body: raw,
+  });
+}
+
 export async function startFakeVoice(opts: { secret?: string } = {}): Promise<FakeVoice> {
   const secret = opts.secret ?? 'fake-voice-secret-0123456789';
   const requests: FakeVoiceRequest[] = [];
@@ -80,6 +106,7 @@ export async function startFakeVoice(opts: { secret?: string } = {}): Promise<Fa
         body,
         rawBody,
         signatureValid: signatureMatches(secret, rawBody, req.headers['x-hubdial-signature']),
+        remotePort: req.socket.remotePort,
       };
       requests.push(record);
       const answer = fake.reply(record) ?? defaultFakeVoiceReply(record, requests.length);
@@ -92,7 +119,18 @@ export async function startFakeVoice(opts: { secret?: string } = {}): Promise<Fa
         timers.delete(timer);
         if (res.destroyed) return;
         const payload = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-        res.writeHead(answer.status, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json' });
+        if (answer.breakOff === 'before-reply') {
+          res.socket?.destroy();
+          return;
+        }
+        res.writeHead(answer.status, {
+          'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        });
+        if (answer.breakOff === 'mid-body') {
+          res.write(payload.slice(0, payload.length >> 1), () => res.socket?.destroy());
+          return;
+        }
         res.end(payload);
       };
       const timer = setTimeout(send, answer.delayMs ?? 0);
@@ -107,18 +145,7 @@ export async function startFakeVoice(opts: { secret?: string } = {}): Promise<Fa
     secret,
     requests,
     reply: (req) => defaultFakeVoiceReply(req, requests.length),
-    async sendOutcome(request, outcome, durationSeconds) {
-      const { callId, attempt, statusCallbackUrl } = request.body ?? {};
-      if (typeof statusCallbackUrl !== 'string') throw new Error('this request carried no statusCallbackUrl');
-      const payload: Record<string, unknown> = { callId, attempt, providerCallId: request.providerCallId ?? 'fake_unplaced', outcome };
-      if (durationSeconds !== undefined) payload.durationSeconds = durationSeconds;
-      const raw = JSON.stringify(payload);
-      return fetch(statusCallbackUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hubdial-signature': `sha256=${hmacHex(secret, raw)}` },
-        body: raw,
-      });
-    },
+    sendOutcome: (request, outcome, durationSeconds) => sendFakeOutcome(secret, request, outcome, durationSeconds),
     waitForRequest(match = () => true, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -129,6 +129,39 @@ describe('http voice provider against a fake back end', () => {
     expectNoLeak(err);
   });
 
+  it('a connection dropped after the request arrived may have placed the call: not retryable', async () => {
+    fake.reply = () => ({ status: 200, body: { providerCallId: 'lost' }, breakOff: 'before-reply' });
+    const err = await placeError(provider, config);
+    expect(err).toMatchObject({ retryable: false, kind: 'uncertain' });
+    expect(err.message).toContain('broke off');
+    expect(fake.requests).toHaveLength(1);
+    expectNoLeak(err);
+  });
+
+  it('a 2xx whose body breaks off may have placed the call: not retryable', async () => {
+    fake.reply = () => ({ status: 201, body: { providerCallId: 'half_sent_reply_0123456789' }, breakOff: 'mid-body' });
+    const err = await placeError(provider, config);
+    expect(err).toMatchObject({ retryable: false, kind: 'uncertain', status: 201 });
+    expect(err.message).toContain('reply broke off');
+    expectNoLeak(err);
+  });
+
+  it('keeps the connection alive between calls, and a call after the idle connection closed still goes through', async () => {
+    await provider.placeCall(request, config);
+    await provider.placeCall(request, config);
+    expect(fake.requests[1]!.remotePort).toBe(fake.requests[0]!.remotePort);
+    // Past Node's 5 s server keep-alive: the client must not write into the closed connection.
+    await new Promise((r) => setTimeout(r, 5_500));
+    await expect(provider.placeCall(request, config)).resolves.toEqual({ providerCallId: 'prov_123' });
+    expect(fake.requests[2]!.remotePort).not.toBe(fake.requests[0]!.remotePort);
+  }, 15_000);
+
+  it('a url Node cannot send to is refused, not retried', async () => {
+    const err = await placeError(provider, { ...config, url: 'ftp://voice.example.com/calls' });
+    expect(err).toMatchObject({ retryable: false, kind: 'refused' });
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('a back end that cannot be reached is retryable, without leaking the url query', async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));

@@ -57,31 +57,24 @@ export function createSqliteDialQueue(database: Database, opts: { maxReceives?: 
     for (const listener of listeners) listener();
   };
 
-  function enqueue(items: { body: string; delaySeconds: number }[]): void {
+  function insertAll(items: { body: string; delaySeconds: number }[]): void {
     const at = now();
     const insert = sql('INSERT INTO dial_queue (body, sent_at, visible_at) VALUES (?, ?, ?)');
-    database.transaction(() => {
-      for (const { body, delaySeconds } of items) insert.run(body, at, at + delayMs(delaySeconds));
-    });
+    for (const { body, delaySeconds } of items) insert.run(body, at, at + delayMs(delaySeconds));
+  }
+  /** In the write batch: a delivery's whole hand-off, and the dials beside it, share one commit. */
+  async function sendBodies(items: { body: string; delaySeconds: number }[]): Promise<void> {
+    if (items.length === 0) return;
+    await database.write(() => insertAll(items));
+    notify();
   }
 
   return {
-    async send(job, delaySeconds) {
-      enqueue([{ body: serializeDialJob(job), delaySeconds }]);
-      notify();
-    },
-    // One transaction for the whole hand-off of a delivery: one commit instead of one per job.
-    async sendMany(items) {
-      if (items.length === 0) return;
-      enqueue(items.map(({ job, delaySeconds }) => ({ body: serializeDialJob(job), delaySeconds })));
-      notify();
-    },
-    async sendTask(task, delaySeconds) {
-      enqueue([{ body: serializeQueueTask(task), delaySeconds }]);
-      notify();
-    },
+    send: (job, delaySeconds) => sendBodies([{ body: serializeDialJob(job), delaySeconds }]),
+    sendMany: (items) => sendBodies(items.map(({ job, delaySeconds }) => ({ body: serializeDialJob(job), delaySeconds }))),
+    sendTask: (task, delaySeconds) => sendBodies([{ body: serializeQueueTask(task), delaySeconds }]),
     enqueue(items) {
-      enqueue(items);
+      database.transaction(() => insertAll(items));
       // The caller's transaction may still be open: wake consumers once it has committed.
       queueMicrotask(notify);
     },

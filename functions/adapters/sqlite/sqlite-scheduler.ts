@@ -109,15 +109,16 @@ export function createSqliteScheduler(opts: {
     async schedule(job, at, timezone, now) {
       // Same job again replaces the old time (the dial handler moves an attempt that fired
       // outside the window; keeping the stale time would lose it).
-      sql(
+      const upsert = sql(
         `INSERT INTO schedules (name, body, due_at, timezone, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET body = excluded.body, due_at = excluded.due_at, timezone = excluded.timezone, claimed_until = NULL
          WHERE due_at <> excluded.due_at`,
-      ).run(scheduleName(job), serializeDialJob(job), at.getTime(), timezone, now.toISOString());
+      );
+      await database.write(() => upsert.run(scheduleName(job), serializeDialJob(job), at.getTime(), timezone, now.toISOString()));
     },
 
     async cancel(job) {
-      sql('DELETE FROM schedules WHERE name = ?').run(scheduleName(job));
+      await database.write(() => sql('DELETE FROM schedules WHERE name = ?').run(scheduleName(job)));
     },
 
     fireDue,

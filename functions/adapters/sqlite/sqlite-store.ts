@@ -1,7 +1,7 @@
 // The Store port on SQLite (tables in database.ts). Records are stored whole as JSON
 // beside the columns the lookups and listings use; every write is one statement (or one
 // transaction), so each is atomic, and the versioned updates are compare-and-set on
-// `version`. Statements are prepared once and reused: at an import's rate, preparing
+// `version`. Writes go through the database's write batch and return once it committed. Statements are prepared once and reused: at an import's rate, preparing
 // would cost more than running them.
 import type { BackfillJob } from '../../core/backfill';
 import { checkStaleLimit, statusOrderTime } from '../../core/call-listing';
@@ -18,6 +18,7 @@ const jsonList = (values: string[]) => JSON.stringify([...new Set(values)]);
 
 export function createSqliteStore(database: Database): Store {
   const sql = database.statement;
+  const write = database.write;
   const callColumns = (call: CallRecord) => ({
     id: call.id,
     workspace_id: call.workspaceId,
@@ -34,9 +35,15 @@ export function createSqliteStore(database: Database): Store {
 
   const store: Store = {
     async putApiKey(key: ApiKeyRecord) {
-      const { changes } = sql(
-        'INSERT INTO api_keys (key_hash, id, workspace_id, created_at, record) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      ).run(key.keyHash, key.id, key.workspaceId, key.createdAt, JSON.stringify(key));
+      const { changes } = await write(() =>
+        sql('INSERT INTO api_keys (key_hash, id, workspace_id, created_at, record) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+          key.keyHash,
+          key.id,
+          key.workspaceId,
+          key.createdAt,
+          JSON.stringify(key),
+        ),
+      );
       if (changes === 0) throw new Error(`an API key with this hash is already stored (id ${key.id})`);
     },
 
@@ -49,24 +56,28 @@ export function createSqliteStore(database: Database): Store {
     },
 
     async deleteApiKey(workspaceId, id) {
-      return sql('DELETE FROM api_keys WHERE workspace_id = ? AND id = ?').run(workspaceId, id).changes > 0;
+      return (await write(() => sql('DELETE FROM api_keys WHERE workspace_id = ? AND id = ?').run(workspaceId, id))).changes > 0;
     },
 
     async putAgent(agent: Agent, opts) {
       const record = JSON.stringify(agent);
       if (opts?.mustExist) {
-        const { changes } = sql('UPDATE agents SET workspace_id = ?, created_at = ?, record = ? WHERE id = ?').run(
-          agent.workspaceId,
-          agent.createdAt,
-          record,
-          agent.id,
+        const { changes } = await write(() =>
+          sql('UPDATE agents SET workspace_id = ?, created_at = ?, record = ? WHERE id = ?').run(
+            agent.workspaceId,
+            agent.createdAt,
+            record,
+            agent.id,
+          ),
         );
         return changes > 0;
       }
-      sql(
-        `INSERT INTO agents (id, workspace_id, created_at, record) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET workspace_id = excluded.workspace_id, created_at = excluded.created_at, record = excluded.record`,
-      ).run(agent.id, agent.workspaceId, agent.createdAt, record);
+      await write(() =>
+        sql(
+          `INSERT INTO agents (id, workspace_id, created_at, record) VALUES (?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET workspace_id = excluded.workspace_id, created_at = excluded.created_at, record = excluded.record`,
+        ).run(agent.id, agent.workspaceId, agent.createdAt, record),
+      );
       return true;
     },
 
@@ -75,7 +86,7 @@ export function createSqliteStore(database: Database): Store {
     },
 
     async deleteAgent(id) {
-      return sql('DELETE FROM agents WHERE id = ?').run(id).changes > 0;
+      return (await write(() => sql('DELETE FROM agents WHERE id = ?').run(id))).changes > 0;
     },
 
     async listAgents(workspaceId) {
@@ -83,9 +94,11 @@ export function createSqliteStore(database: Database): Store {
     },
 
     async putHubSpotConnection(connection: HubSpotConnection) {
-      sql(
-        'INSERT INTO hubspot_connections (workspace_id, record) VALUES (?, ?) ON CONFLICT (workspace_id) DO UPDATE SET record = excluded.record',
-      ).run(connection.workspaceId, JSON.stringify(connection));
+      await write(() =>
+        sql(
+          'INSERT INTO hubspot_connections (workspace_id, record) VALUES (?, ?) ON CONFLICT (workspace_id) DO UPDATE SET record = excluded.record',
+        ).run(connection.workspaceId, JSON.stringify(connection)),
+      );
     },
 
     async getHubSpotConnection(workspaceId) {
@@ -93,11 +106,13 @@ export function createSqliteStore(database: Database): Store {
     },
 
     async createCall(call) {
-      const { changes } = sql(
-        `INSERT INTO calls (id, workspace_id, portal_id, contact_id, agent_id, to_number, status, created_at, status_order, version, record)
-         VALUES (:id, :workspace_id, :portal_id, :contact_id, :agent_id, :to_number, :status, :created_at, :status_order, :version, :record)
-         ON CONFLICT (id) DO NOTHING`,
-      ).run(callColumns(call));
+      const { changes } = await write(() =>
+        sql(
+          `INSERT INTO calls (id, workspace_id, portal_id, contact_id, agent_id, to_number, status, created_at, status_order, version, record)
+           VALUES (:id, :workspace_id, :portal_id, :contact_id, :agent_id, :to_number, :status, :created_at, :status_order, :version, :record)
+           ON CONFLICT (id) DO NOTHING`,
+        ).run(callColumns(call)),
+      );
       return changes > 0 ? 'created' : 'exists';
     },
 
@@ -116,11 +131,13 @@ export function createSqliteStore(database: Database): Store {
     async updateCall(call) {
       // Only over the version this change was decided on. An UPDATE keeps the row's seq, so
       // the unfiltered listing's order never moves.
-      const { changes } = sql(
-        `UPDATE calls SET workspace_id = :workspace_id, portal_id = :portal_id, contact_id = :contact_id, agent_id = :agent_id,
-           to_number = :to_number, status = :status, created_at = :created_at, status_order = :status_order,
-           version = :version, record = :record WHERE id = :id AND version = :previous`,
-      ).run({ ...callColumns(call), previous: call.version - 1 });
+      const { changes } = await write(() =>
+        sql(
+          `UPDATE calls SET workspace_id = :workspace_id, portal_id = :portal_id, contact_id = :contact_id, agent_id = :agent_id,
+             to_number = :to_number, status = :status, created_at = :created_at, status_order = :status_order,
+             version = :version, record = :record WHERE id = :id AND version = :previous`,
+        ).run({ ...callColumns(call), previous: call.version - 1 }),
+      );
       return changes > 0;
     },
 
@@ -141,37 +158,31 @@ export function createSqliteStore(database: Database): Store {
 
     async putPacing(state) {
       const record = JSON.stringify(state);
-      if (state.version <= 1)
-        return (
-          sql('INSERT INTO pacing (agent_id, version, record) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
-            state.agentId,
-            state.version,
-            record,
-          ).changes > 0
-        );
-      return (
-        sql('UPDATE pacing SET version = ?, record = ? WHERE agent_id = ? AND version = ?').run(
-          state.version,
-          record,
-          state.agentId,
-          state.version - 1,
-        ).changes > 0
+      const { changes } = await write(() =>
+        state.version <= 1
+          ? sql('INSERT INTO pacing (agent_id, version, record) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
+              state.agentId,
+              state.version,
+              record,
+            )
+          : sql('UPDATE pacing SET version = ?, record = ? WHERE agent_id = ? AND version = ?').run(
+              state.version,
+              record,
+              state.agentId,
+              state.version - 1,
+            ),
       );
+      return changes > 0;
     },
 
     async ensureServiceValue(name, candidate) {
-      sql('INSERT INTO service_values (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING').run(name, candidate);
+      await write(() => sql('INSERT INTO service_values (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING').run(name, candidate));
       return (sql('SELECT value FROM service_values WHERE name = ?').get(name) as { value: string }).value;
     },
 
     async createBackfillJob(job: BackfillJob) {
-      return (
-        sql('INSERT INTO backfill_jobs (id, version, record) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
-          job.id,
-          job.version,
-          JSON.stringify(job),
-        ).changes > 0
-      );
+      const insert = sql('INSERT INTO backfill_jobs (id, version, record) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+      return (await write(() => insert.run(job.id, job.version, JSON.stringify(job)))).changes > 0;
     },
 
     async getBackfillJob(id) {
@@ -179,14 +190,8 @@ export function createSqliteStore(database: Database): Store {
     },
 
     async updateBackfillJob(job) {
-      return (
-        sql('UPDATE backfill_jobs SET version = ?, record = ? WHERE id = ? AND version = ?').run(
-          job.version,
-          JSON.stringify(job),
-          job.id,
-          job.version - 1,
-        ).changes > 0
-      );
+      const update = sql('UPDATE backfill_jobs SET version = ?, record = ? WHERE id = ? AND version = ?');
+      return (await write(() => update.run(job.version, JSON.stringify(job), job.id, job.version - 1))).changes > 0;
     },
 
     async listCallsForContact(workspaceId, portalId, contactId) {
@@ -201,11 +206,13 @@ export function createSqliteStore(database: Database): Store {
 
     async putContactTombstone(tombstone: ContactTombstone) {
       // A privacy deletion wins over an ordinary one, whatever order they arrive in.
-      sql(
-        `INSERT INTO contact_tombstones (workspace_id, portal_id, contact_id, kind, record) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT DO UPDATE SET kind = excluded.kind, record = excluded.record
-         WHERE NOT (contact_tombstones.kind = 'erased' AND excluded.kind = 'deleted')`,
-      ).run(tombstone.workspaceId, tombstone.portalId, tombstone.contactId, tombstone.kind, JSON.stringify(tombstone));
+      await write(() =>
+        sql(
+          `INSERT INTO contact_tombstones (workspace_id, portal_id, contact_id, kind, record) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT DO UPDATE SET kind = excluded.kind, record = excluded.record
+           WHERE NOT (contact_tombstones.kind = 'erased' AND excluded.kind = 'deleted')`,
+        ).run(tombstone.workspaceId, tombstone.portalId, tombstone.contactId, tombstone.kind, JSON.stringify(tombstone)),
+      );
     },
 
     async getContactTombstones(workspaceId, portalId, contactIds) {
@@ -221,7 +228,7 @@ export function createSqliteStore(database: Database): Store {
     async addDoNotCall(workspaceId, entries: DoNotCallEntry[]) {
       const insert = sql('INSERT INTO do_not_call (workspace_id, number, record) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
       const unique = new Map(entries.map((e) => [e.number, e]));
-      return database.transaction(() => {
+      return write(() => {
         let added = 0;
         for (const entry of unique.values()) added += Number(insert.run(workspaceId, entry.number, JSON.stringify(entry)).changes);
         return added;
@@ -233,7 +240,7 @@ export function createSqliteStore(database: Database): Store {
     },
 
     async removeDoNotCall(workspaceId, number) {
-      return sql('DELETE FROM do_not_call WHERE workspace_id = ? AND number = ?').run(workspaceId, number).changes > 0;
+      return (await write(() => sql('DELETE FROM do_not_call WHERE workspace_id = ? AND number = ?').run(workspaceId, number))).changes > 0;
     },
 
     async getDoNotCall(workspaceId, numbers) {

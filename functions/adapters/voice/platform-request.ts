@@ -1,7 +1,8 @@
 import { VoiceProviderError } from '../../core/errors';
+import { postOnce } from './post-once';
 import { maskAll, printableUrl } from './redact';
 
-// One create-call request to a voice platform: plain fetch with a timeout and no retry
+// One create-call request to a voice platform: one POST with a timeout and no retry
 // of its own (the platforms' SDKs retry POSTs, and a retried create-call without an
 // idempotency key can ring a person twice). Every failure becomes a VoiceProviderError
 // whose kind says whether the request may have reached the platform (DESIGN, "Voice
@@ -13,7 +14,7 @@ const MAX_DETAIL_CHARS = 200;
 const MAX_RETRY_AFTER_MS = 15 * 60_000;
 
 /** Connection errors that prove nothing was sent. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT']);
 
 /** A refusal that means "your account is at its concurrent-call limit". */
 const CONCURRENCY_WORDS = /concurren/i;
@@ -33,14 +34,6 @@ export interface PlatformReply {
   status: number;
   text: string;
   json: unknown;
-}
-
-function failureCode(err: unknown): { timeout: boolean; code?: string } {
-  // Duck-typed: the abort arrives as a DOMException, which is not always an Error instance.
-  const e = (err ?? {}) as { name?: unknown; cause?: { code?: unknown; cause?: { code?: unknown } } };
-  if (e.name === 'TimeoutError') return { timeout: true };
-  const code = e.cause?.code ?? e.cause?.cause?.code;
-  return { timeout: false, code: typeof code === 'string' ? code : undefined };
 }
 
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
@@ -78,43 +71,33 @@ export function urlSecrets(...urls: string[]): string[] {
 
 export async function sendCreateCall(req: PlatformRequest): Promise<PlatformReply> {
   const where = `${req.label} ${printableUrl(req.url)}`;
-  let res: Response;
-  try {
-    res = await fetch(req.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'hubdial', ...req.headers },
-      body: req.body,
-      // A redirect would turn the POST into a GET elsewhere: report it instead.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(req.timeoutMs),
-    });
-  } catch (err) {
-    const { timeout, code } = failureCode(err);
-    if (timeout) {
-      throw new VoiceProviderError(
-        `no answer from ${where} within ${req.timeoutMs} ms; the call may have been placed, so it is not sent again`,
-        'uncertain',
-      );
-    }
-    // Only the error code: undici's messages may quote the address they failed on.
+  const headers = { 'content-type': 'application/json', 'user-agent': 'hubdial', ...req.headers };
+  const exchange = await postOnce(req.url, headers, req.body, req.timeoutMs);
+  if (exchange.kind === 'timeout') {
+    throw new VoiceProviderError(
+      `no answer from ${where} within ${req.timeoutMs} ms; the call may have been placed, so it is not sent again`,
+      'uncertain',
+    );
+  }
+  if (exchange.kind === 'failed') {
+    // Only the error code: Node's messages may quote the address they failed on.
+    const { code } = exchange;
+    if (code?.startsWith('ERR_INVALID'))
+      throw new VoiceProviderError(`cannot send to ${where}: ${code} (check the configured url and keys)`, 'refused');
     if (code && NOT_SENT_CODES.has(code)) throw new VoiceProviderError(`could not reach ${where}: network error ${code}`, 'retry');
     throw new VoiceProviderError(
       `connection to ${where} broke off (network error ${code ?? 'unknown'}); the call may have been placed, so it is not sent again`,
       'uncertain',
     );
   }
-
-  let text = '';
-  try {
-    text = await res.text();
-  } catch (err) {
-    if (res.ok || res.status >= 500) {
-      throw new VoiceProviderError(
-        `${where} answered HTTP ${res.status} but its reply broke off (network error ${failureCode(err).code ?? 'unknown'}); the call may have been placed`,
-        'uncertain',
-        res.status,
-      );
-    }
+  const { status, text, bodyError } = exchange;
+  const ok = status >= 200 && status < 300;
+  if (bodyError !== undefined && (ok || status >= 500)) {
+    throw new VoiceProviderError(
+      `${where} answered HTTP ${status} but its reply broke off (network error ${bodyError}); the call may have been placed`,
+      'uncertain',
+      status,
+    );
   }
   let json: unknown;
   try {
@@ -122,9 +105,8 @@ export async function sendCreateCall(req: PlatformRequest): Promise<PlatformRepl
   } catch {
     json = undefined;
   }
-  if (res.ok) return { status: res.status, text, json };
+  if (ok) return { status, text, json };
 
-  const status = res.status;
   if (status >= 300 && status < 400) {
     throw new VoiceProviderError(`${where} answered HTTP ${status}: redirects are not followed, set the final address`, 'refused', status);
   }
@@ -133,7 +115,7 @@ export async function sendCreateCall(req: PlatformRequest): Promise<PlatformRepl
   if (status >= 500) throw new VoiceProviderError(`${said}; the call may have been placed, so it is not sent again`, 'uncertain', status);
   if (CONCURRENCY_WORDS.test(text)) throw new VoiceProviderError(`${said} (concurrency limit: waiting for a free slot)`, 'busy', status);
   if (status === 429 || status === 408) {
-    throw new VoiceProviderError(said, 'retry', status, retryAfterMs(res.headers.get('retry-after')));
+    throw new VoiceProviderError(said, 'retry', status, retryAfterMs(exchange.retryAfter ?? null));
   }
   throw new VoiceProviderError(said, 'refused', status);
 }
