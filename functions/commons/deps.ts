@@ -1,32 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { createAttemptDispatcher } from '../adapters/attempt-dispatcher';
-import { createDynamoStore } from '../adapters/dynamodb/dynamo-store';
-import { createEventBridgeScheduler } from '../adapters/eventbridge/eventbridge-scheduler';
-import { createHubSpotApi } from '../adapters/hubspot/hubspot';
-import { createSqsDialQueue } from '../adapters/sqs/sqs-dial-queue';
 import { voiceProvider, voiceSettings } from '../adapters/voice/registry';
-import type { AttemptDispatcher, HubSpotApiFactory, Notifier, Store, VoiceProvider, VoiceSettings } from '../core/ports';
+import type { VoiceProvider, VoiceSettings } from '../core/ports';
+import { awsBaseDeps, type BaseDeps, baseDeps, type DepsOptions } from './base-deps';
 
 /** Everything a handler needs from outside; chooseAdapters says which adapters fill it. */
-export interface AppDeps {
-  store: Store;
-  dispatcher: AttemptDispatcher;
-  hubspotFor: HubSpotApiFactory;
+export interface AppDeps extends BaseDeps {
   voiceProvider: (name: string) => VoiceProvider | undefined;
   voiceSettings: VoiceSettings;
-  /** Public https base of the API, for the status-callback URLs handed to providers. */
-  publicBaseUrl: string;
-  now: () => Date;
-  /** The operator's notification endpoint; defaults to plain fetch (adapters/notify). */
-  notifier?: Notifier;
-}
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
 }
 
 /** Which adapter serves each port. */
@@ -57,38 +36,14 @@ export function chooseAdapters(
 }
 
 /** AppDeps around a chosen store and dispatcher: the same for Lambda and embedded. */
-export function appDeps(
-  parts: Pick<AppDeps, 'store' | 'dispatcher'>,
-  opts: { hubspotBaseUrl?: string; hubspotFor?: HubSpotApiFactory; publicBaseUrl?: string; now?: () => Date } = {},
-): AppDeps {
-  const basePath = opts.hubspotBaseUrl;
-  return {
-    ...parts,
-    hubspotFor: opts.hubspotFor ?? ((token) => createHubSpotApi(token, { basePath })),
-    voiceProvider,
-    voiceSettings,
-    publicBaseUrl: opts.publicBaseUrl ?? '',
-    now: opts.now ?? (() => new Date()),
-  };
+export function appDeps(parts: Pick<AppDeps, 'store' | 'dispatcher'>, opts: DepsOptions = {}): AppDeps {
+  return { ...baseDeps(parts, opts), voiceProvider, voiceSettings };
 }
 
 let cached: AppDeps | undefined;
 
-/** The AWS wiring (chooseAdapters('lambda')), built once per Lambda container from the stack's environment. */
+/** The AWS wiring with the voice platforms, built once per Lambda container. */
 export function awsDeps(): AppDeps {
-  if (cached) return cached;
-  const endpoint = (name: string) => process.env[name] || undefined;
-  const store = createDynamoStore(new DynamoDBClient({ endpoint: endpoint('DYNAMODB_ENDPOINT') }), required('TABLE_NAME'));
-  const queue = createSqsDialQueue(new SQSClient({ endpoint: endpoint('SQS_ENDPOINT') }), required('DIAL_QUEUE_URL'));
-  const scheduler = createEventBridgeScheduler(new SchedulerClient({}), {
-    groupName: required('SCHEDULER_GROUP_NAME'),
-    roleArn: required('SCHEDULER_ROLE_ARN'),
-    queueArn: required('DIAL_QUEUE_ARN'),
-    deadLetterArn: required('SCHEDULER_DLQ_ARN'),
-  });
-  cached = appDeps(
-    { store, dispatcher: createAttemptDispatcher(queue, scheduler) },
-    { hubspotBaseUrl: process.env.HUBSPOT_BASE_URL || undefined, publicBaseUrl: process.env.PUBLIC_BASE_URL ?? '' },
-  );
+  cached ??= { ...awsBaseDeps(), voiceProvider, voiceSettings };
   return cached;
 }

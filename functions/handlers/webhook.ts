@@ -8,7 +8,7 @@ import { ingestDelivery } from '../core/intake';
 import { scrubReason } from '../core/personal-data';
 import { parseWebhookQuery } from '../core/webhook-query';
 import { authenticateApiKey } from '../commons/auth';
-import { awsDeps, type AppDeps } from '../commons/deps';
+import { awsBaseDeps, type BaseDeps } from '../commons/base-deps';
 import {
   bodyBytes,
   calledUrl,
@@ -28,7 +28,7 @@ import { queueLifecycleFollowUps } from '../services/follow-ups';
 /** HubSpot sends at most 100 events (~50 KB); anything near this is not HubSpot. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export function createWebhookHandler(deps: Pick<AppDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>) {
+export function createWebhookHandler(deps: Pick<BaseDeps, 'store' | 'dispatcher' | 'hubspotFor' | 'now'>) {
   return withLogScope(async (event: HttpEvent): Promise<HttpResult> => {
     const now = deps.now();
     const size = bodyBytes(event);
@@ -178,4 +178,4 @@ function hubspotFailure(err: unknown): HttpResult {
   return errorReply(500, 'internal_error', 'the delivery could not be stored; HubSpot will redeliver it');
 }
 
-export const handler = lambdaHandler(() => createWebhookHandler(awsDeps()));
+export const handler = lambdaHandler(() => createWebhookHandler(awsBaseDeps()));

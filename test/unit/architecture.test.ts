@@ -61,7 +61,8 @@ const RULES: Rule[] = [
   {
     name: 'adapters never import a handler or the composition root',
     room: 'functions/adapters/',
-    allows: (imp) => imp.target === undefined || !(imp.target.startsWith('functions/handlers/') || imp.target === 'functions/commons/deps'),
+    allows: (imp) =>
+      imp.target === undefined || !(imp.target.startsWith('functions/handlers/') || /^functions\/commons\/(base-)?deps$/.test(imp.target)),
   },
   {
     name: 'lib imports from functions only the table definition, the model and the admin route list',
