@@ -1,12 +1,15 @@
 // Runs on the worker thread started by voice-thread.ts.
 import { performance } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { defaultFakeVoiceReply, startFakeVoice } from '../test/fakes/fake-voice';
 import type { ReceivedMessage } from './voice-thread';
 
 const REPORT_EVERY_MS = 10;
 
-async function main(): Promise<void> {
+const port = parentPort;
+if (!port) throw new Error('voice-thread-worker.ts runs only as the worker thread voice-thread.ts starts');
+
+async function main(port: MessagePort): Promise<void> {
   const voice = await startFakeVoice({ secret: workerData.secret as string });
   let pending: ReceivedMessage['calls'] = [];
   let n = 0;
@@ -26,10 +29,10 @@ async function main(): Promise<void> {
   };
   setInterval(() => {
     if (pending.length === 0) return;
-    parentPort!.postMessage({ calls: pending } satisfies ReceivedMessage);
+    port.postMessage({ calls: pending } satisfies ReceivedMessage);
     pending = [];
   }, REPORT_EVERY_MS);
-  parentPort!.postMessage({ url: voice.url });
+  port.postMessage({ url: voice.url });
 }
 
-void main();
+void main(port);
